@@ -1,0 +1,65 @@
+import { canonicalJson, hashParts } from "./hash.ts";
+
+export type BlockOptionValue = string | number | boolean;
+
+/** Options that only change how a block is shown, never what it computes; editing them re-renders only. */
+export const RENDER_ONLY_OPTIONS: ReadonlySet<string> = new Set([
+  "echo",
+  "output",
+  "include",
+  "fold",
+  "label",
+  "caption",
+]);
+
+/** Inputs shared by every block of one chapter. */
+export interface ChapterKeyContext {
+  /** Fingerprint of the code that executes blocks (runtime and executor sources). */
+  engine: string;
+  /** `deno.lock` and the import map. */
+  dependencies: string;
+  params: Readonly<Record<string, string>>;
+  /** The tfjs backend asked for (`params.backend` unless overridden). */
+  backend: string;
+}
+
+export interface BlockKeyInput {
+  code: string;
+  options: Readonly<Record<string, BlockOptionValue>>;
+  /** Hash of the local modules imported by this block and every block before it. */
+  modules: string;
+}
+
+export function executionOptions(
+  options: Readonly<Record<string, BlockOptionValue>>,
+): Record<string, BlockOptionValue> {
+  return Object.fromEntries(Object.entries(options).filter(([name]) => !RENDER_ONLY_OPTIONS.has(name)));
+}
+
+export function contextHash(context: ChapterKeyContext): string {
+  return hashParts([
+    "chapter-context/1",
+    context.engine,
+    context.dependencies,
+    canonicalJson(context.params),
+    context.backend,
+  ]);
+}
+
+/** Key of each block: it chains the previous block's key, so a change at block k changes keys k..n only. */
+export function blockKeyChain(context: ChapterKeyContext, blocks: readonly BlockKeyInput[]): string[] {
+  const base = contextHash(context);
+  const keys: string[] = [];
+  let previous = base;
+  for (const block of blocks) {
+    previous = hashParts([
+      "block/1",
+      previous,
+      block.modules,
+      block.code,
+      canonicalJson(executionOptions(block.options)),
+    ]);
+    keys.push(previous);
+  }
+  return keys;
+}

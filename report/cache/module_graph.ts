@@ -1,0 +1,91 @@
+import { relative } from "node:path";
+import { hashParts, sha256Hex } from "./hash.ts";
+import { type ImportMemo, memoryImportMemo } from "./import_memo.ts";
+import { type ImportScanner, isScript, resolveLocal, typescriptImportScanner } from "./imports.ts";
+
+/** One local file a chapter depends on, by path relative to the project root and content hash. */
+export interface ModuleFingerprint {
+  path: string;
+  hash: string;
+}
+
+/** A root of the walk: a file on disk, or source text that lives at `file` (e.g. a chapter's code blocks). */
+export interface GraphRoot {
+  file: string;
+  source?: string;
+}
+
+export interface ModuleGraphOptions {
+  root: string;
+  memo?: ImportMemo;
+  scanner?: () => Promise<ImportScanner>;
+  /** Content of files already read in this process, keyed by absolute path. */
+  contents?: Map<string, Uint8Array | null>;
+}
+
+const decoder = new TextDecoder();
+
+function readBytes(path: string, contents: Map<string, Uint8Array | null>): Uint8Array | null {
+  if (contents.has(path)) return contents.get(path)!;
+  let bytes: Uint8Array | null;
+  try {
+    bytes = Deno.readFileSync(path);
+  } catch {
+    bytes = null;
+  }
+  contents.set(path, bytes);
+  return bytes;
+}
+
+async function importsOf(
+  source: string,
+  file: string,
+  memo: ImportMemo,
+  scanner: () => Promise<ImportScanner>,
+): Promise<string[]> {
+  const contentHash = sha256Hex(source);
+  const known = memo.get(contentHash);
+  if (known) return known;
+  const specifiers = (await scanner())(source, file);
+  memo.set(contentHash, specifiers);
+  return specifiers;
+}
+
+/** Every local file reachable from the roots through imports (roots' own text excluded), sorted by path.
+ * A missing file is listed with hash "missing", so creating it later changes the result. */
+export async function localModuleClosure(
+  roots: readonly GraphRoot[],
+  options: ModuleGraphOptions,
+): Promise<ModuleFingerprint[]> {
+  const memo = options.memo ?? memoryImportMemo();
+  const scanner = options.scanner ?? typescriptImportScanner;
+  const contents = options.contents ?? new Map();
+  const seen = new Map<string, string>();
+  const queue: { file: string; source: string }[] = [];
+
+  function visit(path: string): void {
+    if (seen.has(path)) return;
+    const bytes = readBytes(path, contents);
+    seen.set(path, bytes ? sha256Hex(bytes) : "missing");
+    if (bytes && isScript(path)) queue.push({ file: path, source: decoder.decode(bytes) });
+  }
+
+  for (const root of roots) {
+    if (root.source !== undefined) queue.push({ file: root.file, source: root.source });
+    else visit(root.file);
+  }
+  while (queue.length > 0) {
+    const { file, source } = queue.shift()!;
+    for (const specifier of await importsOf(source, file, memo, scanner)) {
+      const target = resolveLocal(specifier, file);
+      if (target) visit(target);
+    }
+  }
+  return [...seen.entries()]
+    .map(([path, hash]) => ({ path: relative(options.root, path), hash }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export function closureHash(modules: readonly ModuleFingerprint[]): string {
+  return hashParts(modules.flatMap((module) => [module.path, module.hash]));
+}
