@@ -1,0 +1,196 @@
+/** A seeded, manually batched Adam training loop that reports progress and can keep the best epoch. */
+import { type LayersModel, type Tensor, tf } from "./tf.ts";
+import { createRng, deriveSeed, permutation } from "./seed.ts";
+import { progress } from "../report/progress.ts";
+
+export interface EpochLog {
+  /** Counts from 1. */
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  /** What `keepBest` returned for this epoch. */
+  score?: number;
+  learningRate: number;
+  seconds: number;
+}
+
+/** Learning rate for an epoch that counts from 1. */
+export type LearningRateSchedule = (epoch: number) => number;
+
+export type LossName = "categoricalCrossentropy" | "binaryCrossentropy" | "meanSquaredError";
+
+export interface LabelledTensors {
+  x: Tensor;
+  y: Tensor;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  /** Seeds the per-epoch shuffles and augmentation. */
+  seed: number;
+  /** Default 1e-3. */
+  learningRate?: number | LearningRateSchedule;
+  /** Default: categorical cross-entropy for several outputs, binary cross-entropy for one. */
+  loss?: LossName;
+  /** Name shown by the progress display. Default "train". */
+  task?: string;
+  /** Evaluated after every epoch into `valLoss` / `valAccuracy`. */
+  validation?: LabelledTensors;
+  /** Higher is better; the best epoch's weights are restored when training ends. */
+  keepBest?: (model: LayersModel, log: EpochLog) => number | Promise<number>;
+  /** Checked after every epoch (after `keepBest`); true ends training. */
+  stopWhen?: (log: EpochLog) => boolean;
+  /** Turns a training batch into a new tensor (e.g. random shifts); must be deterministic in `seed`. */
+  augment?: (batch: Tensor, seed: number) => Tensor;
+  onEpochEnd?: (log: EpochLog) => void;
+}
+
+const DEFAULT_LEARNING_RATE = 1e-3;
+
+export async function trainModel(
+  model: LayersModel,
+  x: Tensor,
+  y: Tensor,
+  options: TrainOptions,
+): Promise<EpochLog[]> {
+  const sampleCount = x.shape[0];
+  if (y.shape[0] !== sampleCount) {
+    throw new Error(`trainModel: x has ${sampleCount} rows but y has ${y.shape[0]}`);
+  }
+  const learningRateAt = asSchedule(options.learningRate ?? DEFAULT_LEARNING_RATE);
+  const optimizer = tf.train.adam(learningRateAt(1));
+  model.compile({ optimizer, loss: options.loss ?? defaultLoss(y), metrics: ["accuracy"] });
+
+  const task = options.task ?? "train";
+  const batchesPerEpoch = Math.ceil(sampleCount / options.batchSize);
+  const totalBatches = batchesPerEpoch * options.epochs;
+  const rng = createRng(deriveSeed(options.seed, "shuffle"));
+  const started = performance.now();
+  const logs: EpochLog[] = [];
+  let best: { score: number; weights: Tensor[] } | undefined;
+
+  try {
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      const epochStarted = performance.now();
+      const learningRate = learningRateAt(epoch);
+      setLearningRate(optimizer, learningRate);
+      const order = permutation(sampleCount, rng);
+      let lossSum = 0;
+      let accuracySum = 0;
+      for (let batch = 0; batch < batchesPerEpoch; batch++) {
+        const rows = order.subarray(batch * options.batchSize, (batch + 1) * options.batchSize);
+        const [xb, yb] = takeRows(
+          x,
+          y,
+          rows,
+          options.augment,
+          deriveSeed(options.seed, `augment:${epoch}:${batch}`),
+        );
+        const [loss, accuracy] = await trainOnBatch(model, xb, yb);
+        tf.dispose([xb, yb]);
+        lossSum += loss * rows.length;
+        accuracySum += accuracy * rows.length;
+        const done = (epoch - 1) * batchesPerEpoch + batch + 1;
+        const elapsed = (performance.now() - started) / 1000;
+        progress({
+          task,
+          done,
+          total: totalBatches,
+          metrics: { epoch, loss: lossSum / ((batch * options.batchSize) + rows.length), acc: accuracy },
+          etaSeconds: (elapsed / done) * (totalBatches - done),
+        });
+      }
+      const log: EpochLog = {
+        epoch,
+        loss: lossSum / sampleCount,
+        accuracy: accuracySum / sampleCount,
+        learningRate,
+        seconds: (performance.now() - epochStarted) / 1000,
+      };
+      if (options.validation) {
+        Object.assign(log, await validate(model, options.validation, options.batchSize));
+      }
+      if (options.keepBest) {
+        log.score = await options.keepBest(model, log);
+        if (best === undefined || log.score > best.score) {
+          tf.dispose(best?.weights);
+          best = { score: log.score, weights: model.getWeights().map((w) => w.clone()) };
+        }
+      }
+      log.seconds = (performance.now() - epochStarted) / 1000;
+      logs.push(log);
+      options.onEpochEnd?.(log);
+      if (options.stopWhen?.(log)) break;
+    }
+    if (best) model.setWeights(best.weights);
+  } finally {
+    tf.dispose(best?.weights);
+    optimizer.dispose();
+  }
+  return logs;
+}
+
+/** Fraction of rows whose predicted class matches `y` (argmax for several outputs, 0.5 threshold for one). */
+export function accuracyOf(model: LayersModel, x: Tensor, y: Tensor, batchSize = 500): number {
+  let correct = 0;
+  const rows = x.shape[0];
+  for (let start = 0; start < rows; start += batchSize) {
+    const size = Math.min(batchSize, rows - start);
+    correct += tf.tidy(() => {
+      const predicted = model.predict(tf.slice(x, start, size)) as Tensor;
+      const truth = tf.slice(y, start, size);
+      const hits = predicted.shape[predicted.rank - 1] === 1
+        ? tf.equal(tf.greater(predicted, 0.5), tf.greater(truth, 0.5))
+        : tf.equal(tf.argMax(predicted, -1), tf.argMax(truth, -1));
+      return tf.sum(tf.cast(hits, "float32")).dataSync()[0];
+    });
+  }
+  return correct / rows;
+}
+
+function asSchedule(rate: number | LearningRateSchedule): LearningRateSchedule {
+  return typeof rate === "number" ? () => rate : rate;
+}
+
+function defaultLoss(y: Tensor): LossName {
+  return y.shape[y.rank - 1] === 1 || y.rank === 1 ? "binaryCrossentropy" : "categoricalCrossentropy";
+}
+
+function setLearningRate(optimizer: ReturnType<typeof tf.train.adam>, learningRate: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+}
+
+function takeRows(
+  x: Tensor,
+  y: Tensor,
+  rows: Int32Array,
+  augment: TrainOptions["augment"],
+  augmentSeed: number,
+): [Tensor, Tensor] {
+  return tf.tidy(() => {
+    const indices = tf.tensor1d(rows, "int32");
+    const xb = tf.gather(x, indices);
+    return [augment ? augment(xb, augmentSeed) : xb, tf.gather(y, indices)];
+  });
+}
+
+async function trainOnBatch(model: LayersModel, xb: Tensor, yb: Tensor): Promise<[number, number]> {
+  const result = await model.trainOnBatch(xb, yb);
+  const [loss, accuracy] = Array.isArray(result) ? result : [result, Number.NaN];
+  return [loss, accuracy];
+}
+
+async function validate(
+  model: LayersModel,
+  validation: LabelledTensors,
+  batchSize: number,
+): Promise<Pick<EpochLog, "valLoss" | "valAccuracy">> {
+  const result = model.evaluate(validation.x, validation.y, { batchSize: Math.max(batchSize, 256) });
+  const scalars = Array.isArray(result) ? result : [result];
+  const [valLoss, valAccuracy] = await Promise.all(scalars.map(async (s) => (await s.data())[0]));
+  tf.dispose(scalars);
+  return { valLoss, valAccuracy };
+}
