@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  CHROMIUM_INSTALL_HINT,
+  findChromium,
+  pageSizeCss,
+  printToPdf,
+  processesMentioning,
+} from "../report/pdf.ts";
+
+const chromium = findChromium();
+const poppler = hasCommand("pdftotext") && hasCommand("pdfinfo") && hasCommand("pdftohtml");
+const skipReason = !chromium
+  ? "no Chromium (set CHROME_PATH or apt-get install chromium)"
+  : !poppler
+  ? "no poppler-utils (apt-get install poppler-utils)"
+  : undefined;
+if (skipReason) console.warn(`pdf tests skipped: ${skipReason}`);
+
+function hasCommand(name: string): boolean {
+  return (Deno.env.get("PATH") ?? "").split(":").some((folder) => {
+    try {
+      return Deno.statSync(join(folder, name)).isFile;
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function run(command: string, args: string[]): Promise<string> {
+  const output = await new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).output();
+  assert.ok(output.success, new TextDecoder().decode(output.stderr));
+  return new TextDecoder().decode(output.stdout);
+}
+
+const pdfCss = await Deno.readTextFile(new URL("../templates/pdf.css", import.meta.url));
+
+function fixtureHtml(extraCss = ""): string {
+  const filler = Array.from(
+    { length: 14 },
+    (_, i) => `<p>Paragraph ${i} of filler prose that takes room.</p>`,
+  )
+    .join("\n");
+  const longLine = `const reallyLongIdentifierName = [${
+    Array.from({ length: 60 }, (_, i) => i).join(", ")
+  }]; // LINE-END-MARKER`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Fixture</title>
+<style>${pdfCss}\n${extraCss}</style></head><body>
+<nav class="toc"><a href="#intro">Introduction</a> <a href="#results">Results section</a></nav>
+<h2 id="intro">Introduction</h2>${filler}
+<pre><code>${longLine}</code></pre>
+${filler}${filler}
+<figure id="fig-box"><svg width="500" height="420" viewBox="0 0 500 420"><rect width="500" height="420" fill="teal"/>
+<text x="20" y="40" font-size="20">SVG-LABEL-INSIDE</text></svg>
+<figcaption>Figure 1: A teal box that must not split</figcaption></figure>
+${filler}
+<h2 id="results">Results section</h2><p>RESULTS-BODY</p></body></html>`;
+}
+
+async function printFixture(extraCss = "") {
+  const dir = await Deno.makeTempDir({ prefix: "pdf-test-" });
+  const htmlPath = join(dir, "report.html");
+  await Deno.writeTextFile(htmlPath, fixtureHtml(extraCss));
+  const result = await printToPdf({ htmlPath, pdfPath: join(dir, "report.pdf"), chromePath: chromium! });
+  return { dir, result };
+}
+
+async function pageTexts(pdfPath: string, pages: number): Promise<string[]> {
+  const texts: string[] = [];
+  for (let page = 1; page <= pages; page++) {
+    texts.push(await run("pdftotext", ["-layout", "-f", `${page}`, "-l", `${page}`, pdfPath, "-"]));
+  }
+  return texts;
+}
+
+Deno.test({
+  name: "the PDF is A4 with page numbers, wrapped code, whole figures and page-correct TOC links",
+  ignore: skipReason !== undefined,
+  sanitizeResources: false,
+  async fn() {
+    const { dir, result } = await printFixture();
+    assert.equal(result.pdfPath, join(dir, "report.pdf"));
+    assert.ok(result.bytes > 1000);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), [
+      "report.html",
+      "report.pdf",
+    ]);
+    const info = await run("pdfinfo", [result.pdfPath]);
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)![1]);
+    assert.ok(pages >= 3, `expected several pages, got ${pages}`);
+    assert.match(info, /Page size:\s+59\d(\.\d+)? x 841\.\d+ pts \(A4\)/);
+    const texts = await pageTexts(result.pdfPath, pages);
+    texts.forEach((text, index) => assert.match(text, new RegExp(`\\b${index + 1} ?/ ?${pages}\\b`)));
+    assert.ok(
+      texts.some((text) => text.includes("LINE-END-MARKER")),
+      "long code line is wrapped, not clipped",
+    );
+    const figurePage = texts.findIndex((text) => text.includes("A teal box that must not split"));
+    assert.ok(figurePage >= 0);
+    assert.ok(texts[figurePage].includes("SVG-LABEL-INSIDE"), "figure and caption share a page");
+    const resultsPage = texts.findIndex((text) => text.includes("RESULTS-BODY")) + 1;
+    const xml = await run("pdftohtml", ["-xml", "-i", "-stdout", result.pdfPath]);
+    const link = /<a href="[^"]*#(\d+)">Results section<\/a>/.exec(xml);
+    assert.ok(link, "TOC entry is a link inside the PDF");
+    assert.equal(Number(link[1]), resultsPage);
+    assert.deepEqual(processesMentioning("report-pdf-profile-"), []);
+  },
+});
+
+Deno.test({
+  name: "the Letter option changes the page size",
+  ignore: skipReason !== undefined,
+  sanitizeResources: false,
+  async fn() {
+    const { result } = await printFixture(pageSizeCss("Letter"));
+    assert.match(await run("pdfinfo", [result.pdfPath]), /Page size:\s+612 x 792 pts \(letter\)/);
+  },
+});
+
+Deno.test({
+  name: "printing that exceeds its timeout fails cleanly, leaving no PDF and no process",
+  ignore: skipReason !== undefined,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "pdf-test-" });
+    const htmlPath = join(dir, "report.html");
+    await Deno.writeTextFile(htmlPath, fixtureHtml());
+    const pdfPath = join(dir, "report.pdf");
+    await assert.rejects(
+      printToPdf({ htmlPath, pdfPath, chromePath: chromium!, timeoutMs: 50 }),
+      /timed out/,
+    );
+    assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["report.html"]);
+    assert.deepEqual(processesMentioning("report-pdf-profile-"), []);
+  },
+});
+
+Deno.test("Chromium is looked up through CHROME_PATH first, then PATH, else a hint says how to install it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pdf-find-" });
+  const fake = join(dir, "chromium-browser");
+  await Deno.writeTextFile(fake, "#!/bin/sh\n");
+  await Deno.chmod(fake, 0o755);
+  const other = join(dir, "my-chrome");
+  await Deno.writeTextFile(other, "#!/bin/sh\n");
+  await Deno.chmod(other, 0o755);
+  assert.equal(findChromium({ PATH: dir }), fake);
+  assert.equal(findChromium({ PATH: dir, CHROME_PATH: other }), other);
+  assert.equal(findChromium({ PATH: dir, CHROME_PATH: join(dir, "absent") }), fake);
+  assert.equal(findChromium({ PATH: join(dir, "nothing-here") }), undefined);
+  assert.match(CHROMIUM_INSTALL_HINT, /apt-get install chromium/);
+  assert.equal(CHROMIUM_INSTALL_HINT.includes("\n"), false);
+});
