@@ -1,0 +1,48 @@
+/** Index arithmetic for expressing convolution gradients as forward convolutions (NHWC, no dilation). */
+
+export interface AxisGeometry {
+  /** Input length along this axis (H or W). */
+  input: number;
+  /** Forward output length (H' or W'). */
+  output: number;
+  filter: number;
+  stride: number;
+  /** Forward padding before the first element (top or left). */
+  padBefore: number;
+}
+
+/** Amounts to add (positive) or remove (negative) at both ends of one axis. */
+export interface AxisAdjust {
+  before: number;
+  after: number;
+}
+
+/**
+ * dx along one axis: dy, zero-stuffed to `output * stride` elements (each value followed by stride-1
+ * zeros), is padded or cropped so that a stride-1 correlation with the reversed filter yields `input`
+ * elements.
+ */
+export function inputGradientAdjust(axis: AxisGeometry): AxisAdjust {
+  const stuffedLength = axis.output * axis.stride;
+  const before = axis.filter - 1 - axis.padBefore;
+  const paddedLength = axis.input + axis.filter - 1;
+  return { before, after: paddedLength - stuffedLength - before };
+}
+
+/**
+ * dW along one axis: x is padded or cropped so that a stride-1 correlation with dy dilated by the stride
+ * yields exactly `filter` elements.
+ */
+export function filterGradientAdjust(axis: AxisGeometry): AxisAdjust {
+  const paddedLength = axis.filter + (axis.output - 1) * axis.stride;
+  const before = axis.padBefore;
+  return { before, after: paddedLength - axis.input - before };
+}
+
+/** Splits an adjustment into a crop (removed elements) and a pad (added zeros), both non-negative. */
+export function splitAdjust(adjust: AxisAdjust): { crop: AxisAdjust; pad: AxisAdjust } {
+  return {
+    crop: { before: Math.max(0, -adjust.before), after: Math.max(0, -adjust.after) },
+    pad: { before: Math.max(0, adjust.before), after: Math.max(0, adjust.after) },
+  };
+}
