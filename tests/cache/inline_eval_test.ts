@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { restoreScope, snapshotScope } from "../../report/cache/scope_snapshot.ts";
+import { evaluateInline } from "../../report/cache/inline_eval.ts";
+
+class Model {
+  weights = [1, 2];
+}
+
+const bindings = {
+  accuracy: 0.98765,
+  history: [{ epoch: 1, loss: 0.5 }, { epoch: 2, loss: 0.25 }],
+  label: "SimpleCNN",
+  missing: undefined,
+  odd: [NaN, -Infinity, -0],
+  model: new Model(),
+  format: (value: number) => value.toFixed(1),
+  when: new Date(0),
+  big: "x".repeat(5000),
+};
+
+Deno.test("the snapshot keeps plain data exactly and names everything else opaque", () => {
+  const snapshot = snapshotScope(bindings, 4000);
+  assert.deepEqual(snapshot.opaque, ["big", "format", "model", "when"]);
+  const restored = restoreScope(JSON.parse(JSON.stringify(snapshot)));
+  assert.deepEqual(Object.keys(restored).sort(), ["accuracy", "history", "label", "missing", "odd"]);
+  assert.equal(restored.accuracy, bindings.accuracy);
+  assert.deepEqual(restored.history, bindings.history);
+  assert.ok("missing" in restored && restored.missing === undefined);
+  const [nan, negativeInfinity, negativeZero] = restored.odd as number[];
+  assert.ok(Number.isNaN(nan));
+  assert.equal(negativeInfinity, -Infinity);
+  assert.ok(Object.is(negativeZero, -0));
+});
+
+Deno.test("inline expressions evaluate against the stored scope without running blocks", () => {
+  const snapshot = JSON.parse(JSON.stringify(snapshotScope(bindings, 4000)));
+  assert.deepEqual(evaluateInline("(accuracy * 100).toFixed(2)", snapshot), { ok: true, value: "98.77" });
+  assert.deepEqual(evaluateInline("history.at(-1).loss / history[0].loss", snapshot), {
+    ok: true,
+    value: 0.5,
+  });
+  assert.deepEqual(evaluateInline("Math.max(...history.map((h) => h.epoch))", snapshot), {
+    ok: true,
+    value: 2,
+  });
+  assert.deepEqual(evaluateInline("`${label} v${history.length}`", snapshot), {
+    ok: true,
+    value: "SimpleCNN v2",
+  });
+});
+
+Deno.test("reading an opaque binding asks for a run; mistakes are errors, not crashes", () => {
+  const snapshot = snapshotScope(bindings, 4000);
+  assert.deepEqual(evaluateInline("format(accuracy)", snapshot), {
+    ok: false,
+    needsScope: true,
+    binding: "format",
+  });
+  assert.deepEqual(evaluateInline("model.weights.length", snapshot), {
+    ok: false,
+    needsScope: true,
+    binding: "model",
+  });
+  const unknown = evaluateInline("nothingLikeThis + 1", snapshot);
+  assert.equal(unknown.ok, false);
+  assert.match((unknown as { error: string }).error, /ReferenceError/);
+  const syntax = evaluateInline("accuracy +", snapshot);
+  assert.match((syntax as { error: string }).error, /SyntaxError/);
+});
+
+Deno.test("an expression cannot change the stored scope", () => {
+  const snapshot = snapshotScope({ count: 1, list: [1] });
+  evaluateInline("list.push(2)", snapshot);
+  const assigned = evaluateInline("count = 5", snapshot);
+  assert.deepEqual(evaluateInline("[count, list.length]", snapshot), { ok: true, value: [1, 1] });
+  assert.equal(assigned.ok, true);
+});
