@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { tf } from "./tf.ts";
-import { installConvGradientKernels } from "./kernels/register.ts";
+import { installFastKernels } from "./kernels/register.ts";
 
 export const BACKEND_REQUESTS = ["auto", "wasm", "cpu", "tensorflow", "tensorflow-gpu"] as const;
 export type BackendRequest = typeof BACKEND_REQUESTS[number];
@@ -92,7 +92,7 @@ async function tryWasm(): Promise<Attempt> {
   } catch (error) {
     return { ok: false, why: `wasm failed: ${firstLine(error)}` };
   }
-  installConvGradientKernels("wasm");
+  installFastKernels("wasm");
   const wasm = tf.backend() as { wasm?: { tfjs?: { getThreadsCount?: () => number } } };
   const threads = wasm.wasm?.tfjs?.getThreadsCount?.() ?? 1;
   return { ok: true, choice: { name: "wasm", reason: "", threads } };
@@ -100,7 +100,7 @@ async function tryWasm(): Promise<Attempt> {
 
 async function useCpu(): Promise<BackendChoice> {
   if (!(await activate("cpu"))) throw new Error("the cpu backend did not start");
-  installConvGradientKernels("cpu");
+  installFastKernels("cpu");
   return { name: "cpu", reason: "", threads: 1 };
 }
 

@@ -21,7 +21,15 @@ export class KernelCalls {
     if (kernel === undefined) {
       throw new Error(`kernel ${kernelName} is not registered for ${this.backendName}`);
     }
-    const result = kernel.kernelFunc({
+    return this.runFunc(kernel.kernelFunc, inputs, attrs);
+  }
+
+  runFunc(
+    kernelFunc: tfCore.KernelFunc,
+    inputs: Record<string, TensorInfo>,
+    attrs: Record<string, unknown>,
+  ): TensorInfo {
+    const result = kernelFunc({
       inputs: inputs as tfCore.NamedTensorInfoMap,
       backend: this.backend,
       attrs: attrs as tfCore.NamedAttrMap,

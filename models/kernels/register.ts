@@ -2,80 +2,125 @@ import { tfCore } from "../tf.ts";
 import { conv2dBackpropFilterViaConv2D } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputViaConv2D } from "./conv2d_backprop_input.ts";
 import type { KernelBackend, TensorInfo } from "./kernel_calls.ts";
+import { matMulWithoutTransposes } from "./mat_mul.ts";
+import { maxPoolGradOnHost } from "./max_pool_grad.ts";
 
 type KernelConfig = tfCore.KernelConfig;
 type KernelFunc = tfCore.KernelFunc;
+type KernelArgs = Parameters<KernelFunc>[0];
 
-export const CONV_GRADIENT_KERNELS = ["Conv2DBackpropInput", "Conv2DBackpropFilter"] as const;
-export type ConvGradientKernel = typeof CONV_GRADIENT_KERNELS[number];
+export const FAST_KERNELS = [
+  "Conv2DBackpropInput",
+  "Conv2DBackpropFilter",
+  "BatchMatMul",
+  "MaxPoolGrad",
+] as const;
+export type FastKernel = typeof FAST_KERNELS[number];
 
-const originals = new Map<string, KernelConfig | undefined>();
-const keyOf = (kernelName: string, backendName: string) => `${backendName}/${kernelName}`;
-
-/** The kernel that was registered before `installConvGradientKernels` replaced it (undefined: none was). */
-export function originalKernel(
-  kernelName: ConvGradientKernel,
-  backendName: string,
-): KernelConfig | undefined {
-  const key = keyOf(kernelName, backendName);
-  return originals.has(key) ? originals.get(key) : tfCore.getKernel(kernelName, backendName);
-}
-
-export function convGradientKernelsInstalled(backendName: string): boolean {
-  return CONV_GRADIENT_KERNELS.every((name) => originals.has(keyOf(name, backendName)));
+interface Patch {
+  backends: readonly string[];
+  /** `original` is the kernel being replaced; it may be undefined where the backend had none. */
+  make(backendName: string, original: KernelFunc | undefined): KernelFunc;
 }
 
 function isChannelsLast(attrs: { dataFormat?: string }): boolean {
   return attrs.dataFormat === undefined || attrs.dataFormat === "NHWC";
 }
 
-function fallback(kernelName: ConvGradientKernel, backendName: string): KernelFunc {
-  const original = originals.get(keyOf(kernelName, backendName));
+function required(original: KernelFunc | undefined, what: string): KernelFunc {
   if (original === undefined) {
-    throw new Error(`${kernelName} on ${backendName} supports only NHWC and there is no original kernel`);
+    throw new Error(`${what} is not supported here and there is no original kernel`);
   }
-  return original.kernelFunc;
+  return original;
 }
 
-function inputGradientKernel(backendName: string): KernelFunc {
-  return (args) => {
-    const attrs = args.attrs as unknown as tfCore.Conv2DBackpropInputAttrs;
-    if (!isChannelsLast(attrs)) return fallback("Conv2DBackpropInput", backendName)(args);
-    const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-    return conv2dBackpropInputViaConv2D(args.backend as KernelBackend, backendName, dy, filter, attrs);
-  };
-}
+const backendOf = (args: KernelArgs) => args.backend as KernelBackend;
 
-function filterGradientKernel(backendName: string): KernelFunc {
-  return (args) => {
-    const attrs = args.attrs as unknown as tfCore.Conv2DBackpropFilterAttrs;
-    if (!isChannelsLast(attrs)) return fallback("Conv2DBackpropFilter", backendName)(args);
-    const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-    return conv2dBackpropFilterViaConv2D(args.backend as KernelBackend, backendName, x, dy, attrs);
-  };
-}
+const PATCHES: Record<FastKernel, Patch> = {
+  Conv2DBackpropInput: {
+    backends: ["wasm", "cpu"],
+    make: (backendName, original) => (args) => {
+      const attrs = args.attrs as unknown as tfCore.Conv2DBackpropInputAttrs;
+      if (!isChannelsLast(attrs)) return required(original, "NCHW Conv2DBackpropInput")(args);
+      const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
+      return conv2dBackpropInputViaConv2D(backendOf(args), backendName, dy, filter, attrs);
+    },
+  },
+  Conv2DBackpropFilter: {
+    backends: ["wasm", "cpu"],
+    make: (backendName, original) => (args) => {
+      const attrs = args.attrs as unknown as tfCore.Conv2DBackpropFilterAttrs;
+      if (!isChannelsLast(attrs)) return required(original, "NCHW Conv2DBackpropFilter")(args);
+      const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+      return conv2dBackpropFilterViaConv2D(backendOf(args), backendName, x, dy, attrs);
+    },
+  },
+  BatchMatMul: {
+    backends: ["wasm"],
+    make: (backendName, original) => (args) => {
+      const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+      const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+      return matMulWithoutTransposes(
+        backendOf(args),
+        backendName,
+        required(original, "BatchMatMul"),
+        a,
+        b,
+        attrs,
+      );
+    },
+  },
+  MaxPoolGrad: {
+    backends: ["wasm", "cpu"],
+    make: (backendName) => (args) => {
+      const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
+      const attrs = args.attrs as unknown as tfCore.MaxPoolGradAttrs;
+      return maxPoolGradOnHost(backendOf(args), backendName, dy, input, attrs);
+    },
+  },
+};
 
-function replace(kernelName: ConvGradientKernel, backendName: string, kernelFunc: KernelFunc): void {
+const originals = new Map<string, KernelConfig | undefined>();
+const keyOf = (kernelName: string, backendName: string) => `${backendName}/${kernelName}`;
+
+/** The kernel that was registered before `installFastKernels` replaced it (undefined: none was). */
+export function originalKernel(kernelName: FastKernel, backendName: string): KernelConfig | undefined {
   const key = keyOf(kernelName, backendName);
-  if (originals.has(key)) return;
-  const original = tfCore.getKernel(kernelName, backendName);
-  originals.set(key, original);
-  if (original !== undefined) tfCore.unregisterKernel(kernelName, backendName);
-  tfCore.registerKernel({ kernelName, backendName, kernelFunc });
+  return originals.has(key) ? originals.get(key) : tfCore.getKernel(kernelName, backendName);
+}
+
+/** Names of the kernels currently replaced on `backendName`. */
+export function installedFastKernels(backendName: string): FastKernel[] {
+  return FAST_KERNELS.filter((name) => originals.has(keyOf(name, backendName)));
+}
+
+export function fastKernelsFor(backendName: string): FastKernel[] {
+  return FAST_KERNELS.filter((name) => PATCHES[name].backends.includes(backendName));
 }
 
 /**
- * Replaces the backend's Conv2DBackpropInput and Conv2DBackpropFilter with kernels composed of its own
- * Conv2D, Transpose, PadV2, Reverse, Slice and Reshape. Call after the backend is initialised. Idempotent.
+ * Replaces slow or missing kernels of `backendName` with ones composed of its own fast kernels (or plain
+ * loops over its storage). Call after the backend is initialised. Idempotent.
  */
-export function installConvGradientKernels(backendName: string): void {
-  replace("Conv2DBackpropInput", backendName, inputGradientKernel(backendName));
-  replace("Conv2DBackpropFilter", backendName, filterGradientKernel(backendName));
+export function installFastKernels(backendName: string, kernels: readonly FastKernel[] = FAST_KERNELS): void {
+  for (const kernelName of kernels) {
+    const patch = PATCHES[kernelName];
+    const key = keyOf(kernelName, backendName);
+    if (!patch.backends.includes(backendName) || originals.has(key)) continue;
+    const original = tfCore.getKernel(kernelName, backendName);
+    originals.set(key, original);
+    if (original !== undefined) tfCore.unregisterKernel(kernelName, backendName);
+    tfCore.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: patch.make(backendName, original?.kernelFunc),
+    });
+  }
 }
 
 /** Puts the original kernels back (or removes ours where the backend had none). */
-export function restoreConvGradientKernels(backendName: string): void {
-  for (const kernelName of CONV_GRADIENT_KERNELS) {
+export function restoreOriginalKernels(backendName: string): void {
+  for (const kernelName of FAST_KERNELS) {
     const key = keyOf(kernelName, backendName);
     if (!originals.has(key)) continue;
     const original = originals.get(key);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { backendLine, useBackend } from "../../models/backend.ts";
-import { convGradientKernelsInstalled } from "../../models/kernels/register.ts";
+import { fastKernelsFor, installedFastKernels } from "../../models/kernels/register.ts";
 import { type LayersModel, tf } from "../../models/tf.ts";
 
 const projectRoot = new URL("../../", import.meta.url);
@@ -56,7 +56,7 @@ Deno.test("auto picks wasm here, names why, and patches its conv gradients", asy
   assert.match(choice.reason, /tfjs-node not installed/);
   assert.equal(backendLine(choice), `backend: wasm (${choice.reason})`);
   assert.ok(choice.threads >= 1);
-  assert.ok(convGradientKernelsInstalled("wasm"));
+  assert.deepEqual(installedFastKernels("wasm"), fastKernelsFor("wasm"));
 });
 
 Deno.test("a second call returns the same choice and re-activates it when another backend took over", async () => {
@@ -71,7 +71,7 @@ Deno.test("cpu on request, with patched conv gradients", async () => {
   const choice = await useBackend("cpu");
   assert.deepEqual(choice, { name: "cpu", reason: "requested", threads: 1 });
   assert.equal(tf.getBackend(), "cpu");
-  assert.ok(convGradientKernelsInstalled("cpu"));
+  assert.deepEqual(installedFastKernels("cpu"), fastKernelsFor("cpu"));
 });
 
 Deno.test("a native request without the native package falls back to wasm with one reason", async () => {

@@ -2,170 +2,231 @@ import assert from "node:assert/strict";
 import "@tensorflow/tfjs-backend-wasm";
 import { tf, tfCore } from "../../models/tf.ts";
 import {
-  installConvGradientKernels,
+  type FastKernel,
+  fastKernelsFor,
+  installFastKernels,
   originalKernel,
-  restoreConvGradientKernels,
+  restoreOriginalKernels,
 } from "../../models/kernels/register.ts";
 
+type Shape4 = [number, number, number, number];
 type Pad = "same" | "valid" | number;
-interface Case {
-  x: [number, number, number, number];
-  filter: [number, number, number, number];
-  strides: [number, number];
-  pad: Pad;
+interface Operand {
+  shape: number[];
+  values: Float32Array;
 }
-
-const CASES: Case[] = [];
-for (const pad of ["same", "valid"] as const) {
-  for (const stride of [1, 2]) {
-    CASES.push({ x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides: [stride, stride], pad });
-    CASES.push({ x: [1, 6, 9, 2], filter: [2, 3, 2, 5], strides: [stride, stride], pad });
-    CASES.push({ x: [3, 8, 5, 1], filter: [5, 4, 1, 2], strides: [stride, stride], pad });
-    CASES.push({ x: [2, 5, 5, 4], filter: [1, 1, 4, 3], strides: [stride, stride], pad });
-  }
+interface Result {
+  shape: number[];
+  values: Float32Array;
 }
-CASES.push({ x: [2, 9, 11, 2], filter: [3, 2, 2, 3], strides: [3, 2], pad: "same" });
-CASES.push({ x: [2, 9, 11, 2], filter: [3, 2, 2, 3], strides: [2, 3], pad: "valid" });
-CASES.push({ x: [1, 6, 7, 2], filter: [3, 3, 2, 2], strides: [2, 1], pad: 1 });
+interface KernelCase {
+  label: string;
+  kernel: FastKernel;
+  inputs: Record<string, Operand>;
+  attrs: Record<string, unknown>;
+}
 
 const TOLERANCE = 1e-4;
 
-function describe(c: Case): string {
-  return `x${c.x.join("x")} f${c.filter.join("x")} s${c.strides.join(",")} ${c.pad}`;
+function random(shape: number[], seed: number): Operand {
+  const values = tf.tidy(() => tf.randomUniform(shape, -1, 1, "float32", seed).dataSync() as Float32Array);
+  return { shape, values: Float32Array.from(values) };
 }
 
-function outputShape(c: Case): [number, number, number, number] {
-  const info = tfCore.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad);
-  return info.outShape;
+/** Values on a coarse grid, clipped at zero like a ReLU output, so pooling windows contain ties. */
+function tied(shape: number[], seed: number): Operand {
+  const { values } = random(shape, seed);
+  return { shape, values: values.map((v) => Math.max(0, Math.round(v * 3))) };
 }
 
-function values(shape: number[], seed: number): Float32Array {
-  return tf.tidy(() => tf.randomUniform(shape, -1, 1, "float32", seed).dataSync() as Float32Array);
+function convOutputShape(x: Shape4, filter: Shape4, strides: [number, number], pad: Pad): Shape4 {
+  return tfCore.backend_util.computeConv2DInfo(x, filter, strides, 1, pad).outShape;
 }
 
-/** Result of the unpatched cpu kernel, computed directly on the cpu backend's storage. */
-function reference(
-  kernelName: "Conv2DBackpropInput" | "Conv2DBackpropFilter",
-  c: Case,
-  a: Float32Array,
-  b: Float32Array,
-) {
+function convCases(): KernelCase[] {
+  const geometries: { x: Shape4; filter: Shape4; strides: [number, number]; pad: Pad }[] = [];
+  for (const pad of ["same", "valid"] as const) {
+    for (const stride of [1, 2]) {
+      const strides: [number, number] = [stride, stride];
+      geometries.push({ x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides, pad });
+      geometries.push({ x: [1, 6, 9, 2], filter: [2, 3, 2, 5], strides, pad });
+      geometries.push({ x: [3, 8, 5, 1], filter: [5, 4, 1, 2], strides, pad });
+      geometries.push({ x: [2, 5, 5, 4], filter: [1, 1, 4, 3], strides, pad });
+    }
+  }
+  geometries.push({ x: [2, 9, 11, 2], filter: [3, 2, 2, 3], strides: [3, 2], pad: "same" });
+  geometries.push({ x: [2, 9, 11, 2], filter: [3, 2, 2, 3], strides: [2, 3], pad: "valid" });
+  geometries.push({ x: [1, 6, 7, 2], filter: [3, 3, 2, 2], strides: [2, 1], pad: 1 });
+  return geometries.flatMap((g, i): KernelCase[] => {
+    const label = `x${g.x.join("x")} f${g.filter.join("x")} s${g.strides.join(",")} ${g.pad}`;
+    const dy = random(convOutputShape(g.x, g.filter, g.strides, g.pad), 100 + i);
+    const common = { strides: g.strides, pad: g.pad, dataFormat: "NHWC" };
+    return [
+      {
+        label: `dx ${label}`,
+        kernel: "Conv2DBackpropInput" as const,
+        inputs: { dy, filter: random(g.filter, 200 + i) },
+        attrs: { ...common, inputShape: g.x },
+      },
+      {
+        label: `dW ${label}`,
+        kernel: "Conv2DBackpropFilter" as const,
+        inputs: { x: random(g.x, 300 + i), dy },
+        attrs: { ...common, filterShape: g.filter },
+      },
+    ];
+  });
+}
+
+function maxPoolCases(): KernelCase[] {
+  const pools: { x: Shape4; size: number; stride: number; pad: Pad }[] = [
+    { x: [2, 8, 8, 3], size: 2, stride: 2, pad: "valid" },
+    { x: [2, 7, 9, 2], size: 2, stride: 2, pad: "same" },
+    { x: [1, 7, 7, 4], size: 3, stride: 1, pad: "same" },
+    { x: [2, 9, 6, 1], size: 3, stride: 2, pad: "valid" },
+  ];
+  return pools.flatMap((p, i) =>
+    [random, tied].map((make, j) => {
+      const x = make(p.x, 400 + i);
+      const output = tf.tidy(() =>
+        tf.maxPool(tf.tensor(x.values, p.x) as tfCore.Tensor4D, p.size, p.stride, p.pad)
+      );
+      const out = { shape: output.shape, values: Float32Array.from(output.dataSync()) };
+      output.dispose();
+      return {
+        label: `maxPool ${p.x.join("x")} ${p.size}/${p.stride} ${p.pad}${j === 1 ? " with ties" : ""}`,
+        kernel: "MaxPoolGrad" as const,
+        inputs: { dy: random(out.shape, 500 + i), input: x, output: out },
+        attrs: { filterSize: p.size, strides: p.stride, pad: p.pad },
+      };
+    })
+  );
+}
+
+function matMulCases(): KernelCase[] {
+  const products: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [
+    { a: [5, 7], b: [7, 3], transposeA: false, transposeB: false },
+    { a: [7, 5], b: [7, 3], transposeA: true, transposeB: false },
+    { a: [5, 7], b: [3, 7], transposeA: false, transposeB: true },
+    { a: [7, 5], b: [3, 7], transposeA: true, transposeB: true },
+    { a: [2, 5, 7], b: [7, 3], transposeA: false, transposeB: false },
+    { a: [2, 5, 7], b: [1, 3, 7], transposeA: false, transposeB: true },
+    { a: [2, 7, 5], b: [2, 7, 3], transposeA: true, transposeB: false },
+  ];
+  return products.map((p, i) => ({
+    label: `matMul ${p.a.join("x")}${p.transposeA ? "ᵀ" : ""} · ${p.b.join("x")}${p.transposeB ? "ᵀ" : ""}`,
+    kernel: "BatchMatMul" as const,
+    inputs: { a: random(p.a, 600 + i), b: random(p.b, 700 + i) },
+    attrs: { transposeA: p.transposeA, transposeB: p.transposeB },
+  }));
+}
+
+await tf.setBackend("cpu");
+(tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+const CASES: KernelCase[] = [...convCases(), ...maxPoolCases(), ...matMulCases()];
+
+/** Result of the unpatched cpu kernel, run directly on the cpu backend's storage. */
+function reference(c: KernelCase): Result {
   const backend = tf.findBackend("cpu") as tfCore.KernelBackend;
-  const kernel = originalKernel(kernelName, "cpu");
-  assert.ok(kernel, "cpu kernel registered");
-  const [first, second] = kernelName === "Conv2DBackpropInput"
-    ? [tf.tensor(a, outputShape(c)), tf.tensor(b, c.filter)]
-    : [tf.tensor(a, c.x), tf.tensor(b, outputShape(c))];
-  const inputs = kernelName === "Conv2DBackpropInput"
-    ? { dy: first, filter: second }
-    : { x: first, dy: second };
-  const attrs = kernelName === "Conv2DBackpropInput"
-    ? { strides: c.strides, pad: c.pad, dataFormat: "NHWC", inputShape: c.x }
-    : { strides: c.strides, pad: c.pad, dataFormat: "NHWC", filterShape: c.filter };
+  const kernel = originalKernel(c.kernel, "cpu");
+  assert.ok(kernel, `cpu ${c.kernel} registered`);
+  const tensors = Object.entries(c.inputs).map(([name, o]) => [name, tf.tensor(o.values, o.shape)] as const);
   const out = kernel.kernelFunc({
-    inputs: inputs as unknown as tfCore.NamedTensorInfoMap,
+    inputs: Object.fromEntries(tensors) as unknown as tfCore.NamedTensorInfoMap,
     backend,
-    attrs: attrs as unknown as tfCore.NamedAttrMap,
+    attrs: c.attrs as tfCore.NamedAttrMap,
   }) as tfCore.TensorInfo;
   const result = {
     shape: out.shape,
     values: Float32Array.from(backend.readSync(out.dataId) as Float32Array),
   };
   backend.disposeData(out.dataId);
-  first.dispose();
-  second.dispose();
+  tf.dispose(tensors.map(([, t]) => t));
   return result;
 }
 
-function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+function onActiveBackend(c: KernelCase): Result {
+  return tf.tidy(() => {
+    const inputs = Object.fromEntries(
+      Object.entries(c.inputs).map(([name, o]) => [name, tf.tensor(o.values, o.shape)]),
+    );
+    const out = tf.engine().runKernel(c.kernel, inputs, c.attrs as tfCore.NamedAttrMap) as tfCore.Tensor;
+    return { shape: out.shape, values: Float32Array.from(out.dataSync()) };
+  });
+}
+
+function maxAbsDifference(a: Float32Array, b: Float32Array): number {
   assert.equal(a.length, b.length);
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst;
 }
 
-async function onBackend<T>(name: string, body: () => T): Promise<T> {
+async function activate(name: string): Promise<void> {
   await tf.setBackend(name);
   await tf.ready();
-  return body();
-}
-
-function checkBackend(backendName: string) {
-  for (const [index, c] of CASES.entries()) {
-    const dy = values(outputShape(c), 100 + index);
-    const filter = values(c.filter, 200 + index);
-    const x = values(c.x, 300 + index);
-    const expectedDx = reference("Conv2DBackpropInput", c, dy, filter);
-    const expectedDw = reference("Conv2DBackpropFilter", c, x, dy);
-    const actual = tf.tidy(() => {
-      const dx = tf.engine().runKernel("Conv2DBackpropInput", {
-        dy: tf.tensor(dy, outputShape(c)),
-        filter: tf.tensor(filter, c.filter),
-      }, { strides: c.strides, pad: c.pad, dataFormat: "NHWC", inputShape: c.x }) as tfCore.Tensor;
-      const dw = tf.engine().runKernel("Conv2DBackpropFilter", {
-        x: tf.tensor(x, c.x),
-        dy: tf.tensor(dy, outputShape(c)),
-      }, { strides: c.strides, pad: c.pad, dataFormat: "NHWC", filterShape: c.filter }) as tfCore.Tensor;
-      return {
-        dx: { shape: dx.shape, values: dx.dataSync() },
-        dw: { shape: dw.shape, values: dw.dataSync() },
-      };
-    });
-    assert.deepEqual(actual.dx.shape, expectedDx.shape, `${backendName} dx shape ${describe(c)}`);
-    assert.deepEqual(actual.dw.shape, expectedDw.shape, `${backendName} dW shape ${describe(c)}`);
-    const dxError = maxAbsDifference(actual.dx.values, expectedDx.values);
-    const dwError = maxAbsDifference(actual.dw.values, expectedDw.values);
-    assert.ok(dxError <= TOLERANCE, `${backendName} dx ${describe(c)}: max abs difference ${dxError}`);
-    assert.ok(dwError <= TOLERANCE, `${backendName} dW ${describe(c)}: max abs difference ${dwError}`);
-  }
 }
 
 for (const backendName of ["cpu", "wasm"]) {
-  Deno.test(`${backendName}: conv gradient kernels match the unpatched cpu kernels`, async () => {
-    await onBackend(backendName, () => installConvGradientKernels(backendName));
+  Deno.test(`${backendName}: patched kernels match the unpatched cpu kernels`, async () => {
+    await activate(backendName);
+    const patched = fastKernelsFor(backendName);
+    const cases = CASES.filter((c) => patched.includes(c.kernel));
+    const expected = cases.map(reference);
+    installFastKernels(backendName);
     try {
-      await onBackend(backendName, () => checkBackend(backendName));
+      await activate(backendName);
+      for (const [i, c] of cases.entries()) {
+        const actual = onActiveBackend(c);
+        assert.deepEqual(actual.shape, expected[i].shape, `${backendName} ${c.label}: shape`);
+        const error = maxAbsDifference(actual.values, expected[i].values);
+        assert.ok(error <= TOLERANCE, `${backendName} ${c.label}: max abs difference ${error}`);
+      }
     } finally {
-      restoreConvGradientKernels(backendName);
+      restoreOriginalKernels(backendName);
     }
   });
 
-  Deno.test(`${backendName}: conv gradient kernels leak no tensor and no data id`, async () => {
-    await onBackend(backendName, () => installConvGradientKernels(backendName));
+  Deno.test(`${backendName}: training-step gradients leak no tensor and no data id`, async () => {
+    await activate(backendName);
+    installFastKernels(backendName);
     try {
-      await onBackend(backendName, () => {
-        const backend = tf.backend();
-        const c: Case = { x: [2, 7, 6, 3], filter: [3, 3, 3, 4], strides: [2, 2], pad: "same" };
-        const x = tf.randomUniform(c.x, -1, 1, "float32", 1) as tfCore.Tensor4D;
-        const filter = tf.randomUniform(c.filter, -1, 1, "float32", 2) as tfCore.Tensor4D;
-        const tensorsBefore = tf.memory().numTensors;
-        const idsBefore = backend.numDataIds();
-        const loss = (a: tfCore.Tensor, b: tfCore.Tensor) =>
-          tf.sum(tf.conv2d(a as tfCore.Tensor4D, b as tfCore.Tensor4D, c.strides, c.pad));
-        const [dx, dw] = tf.grads(loss)([x, filter]);
-        assert.equal(tf.memory().numTensors, tensorsBefore + 2, "only the two gradients remain");
-        dx.dispose();
-        dw.dispose();
-        assert.equal(tf.memory().numTensors, tensorsBefore);
-        assert.equal(backend.numDataIds(), idsBefore);
-        x.dispose();
-        filter.dispose();
-      });
+      await activate(backendName);
+      const backend = tf.backend();
+      const x = tf.randomUniform([2, 7, 6, 3], -1, 1, "float32", 1) as tfCore.Tensor4D;
+      const filter = tf.randomUniform([3, 3, 3, 4], -1, 1, "float32", 2) as tfCore.Tensor4D;
+      const dense = tf.randomUniform([8, 5], -1, 1, "float32", 3) as tfCore.Tensor2D;
+      const tensorsBefore = tf.memory().numTensors;
+      const idsBefore = backend.numDataIds();
+      const loss = (a: tfCore.Tensor, b: tfCore.Tensor, w: tfCore.Tensor) => {
+        const features = tf.maxPool(
+          tf.relu(tf.conv2d(a as tfCore.Tensor4D, b as tfCore.Tensor4D, 2, "same")),
+          2,
+          2,
+          "valid",
+        );
+        return tf.sum(tf.matMul(tf.reshape(features, [2, 8]), w as tfCore.Tensor2D));
+      };
+      const grads = tf.grads(loss)([x, filter, dense]);
+      assert.equal(tf.memory().numTensors, tensorsBefore + 3, "only the three gradients remain");
+      tf.dispose(grads);
+      assert.equal(tf.memory().numTensors, tensorsBefore);
+      assert.equal(backend.numDataIds(), idsBefore);
+      tf.dispose([x, filter, dense]);
     } finally {
-      restoreConvGradientKernels(backendName);
+      restoreOriginalKernels(backendName);
     }
   });
 }
 
 Deno.test("install is idempotent and restore brings back the original kernels", async () => {
-  await onBackend("cpu", () => {
-    const before = tfCore.getKernel("Conv2DBackpropFilter", "cpu");
-    installConvGradientKernels("cpu");
-    const installed = tfCore.getKernel("Conv2DBackpropFilter", "cpu");
-    installConvGradientKernels("cpu");
-    assert.equal(tfCore.getKernel("Conv2DBackpropFilter", "cpu"), installed);
-    assert.notEqual(installed, before);
-    restoreConvGradientKernels("cpu");
-    assert.equal(tfCore.getKernel("Conv2DBackpropFilter", "cpu"), before);
-  });
+  await activate("cpu");
+  const before = tfCore.getKernel("Conv2DBackpropFilter", "cpu");
+  installFastKernels("cpu");
+  const installed = tfCore.getKernel("Conv2DBackpropFilter", "cpu");
+  installFastKernels("cpu");
+  assert.equal(tfCore.getKernel("Conv2DBackpropFilter", "cpu"), installed);
+  assert.notEqual(installed, before);
+  restoreOriginalKernels("cpu");
+  assert.equal(tfCore.getKernel("Conv2DBackpropFilter", "cpu"), before);
 });
