@@ -25,6 +25,12 @@ export interface ModuleGraphOptions {
 
 const decoder = new TextDecoder();
 
+interface QueuedSource {
+  file: string;
+  source: string;
+  contentHash: string;
+}
+
 function readBytes(path: string, contents: Map<string, Uint8Array | null>): Uint8Array | null {
   if (contents.has(path)) return contents.get(path)!;
   let bytes: Uint8Array | null;
@@ -38,12 +44,10 @@ function readBytes(path: string, contents: Map<string, Uint8Array | null>): Uint
 }
 
 async function importsOf(
-  source: string,
-  file: string,
+  { file, source, contentHash }: QueuedSource,
   memo: ImportMemo,
   scanner: () => Promise<ImportScanner>,
 ): Promise<string[]> {
-  const contentHash = sha256Hex(source);
   const known = memo.get(contentHash);
   if (known) return known;
   const specifiers = (await scanner())(source, file);
@@ -61,23 +65,25 @@ export async function localModuleClosure(
   const scanner = options.scanner ?? typescriptImportScanner;
   const contents = options.contents ?? new Map();
   const seen = new Map<string, string>();
-  const queue: { file: string; source: string }[] = [];
+  const queue: QueuedSource[] = [];
 
   function visit(path: string): void {
     if (seen.has(path)) return;
     const bytes = readBytes(path, contents);
-    seen.set(path, bytes ? sha256Hex(bytes) : "missing");
-    if (bytes && isScript(path)) queue.push({ file: path, source: decoder.decode(bytes) });
+    const contentHash = bytes ? sha256Hex(bytes) : "missing";
+    seen.set(path, contentHash);
+    if (bytes && isScript(path)) queue.push({ file: path, source: decoder.decode(bytes), contentHash });
   }
 
   for (const root of roots) {
-    if (root.source !== undefined) queue.push({ file: root.file, source: root.source });
-    else visit(root.file);
+    if (root.source !== undefined) {
+      queue.push({ file: root.file, source: root.source, contentHash: sha256Hex(root.source) });
+    } else visit(root.file);
   }
   while (queue.length > 0) {
-    const { file, source } = queue.shift()!;
-    for (const specifier of await importsOf(source, file, memo, scanner)) {
-      const target = resolveLocal(specifier, file);
+    const queued = queue.shift()!;
+    for (const specifier of await importsOf(queued, memo, scanner)) {
+      const target = resolveLocal(specifier, queued.file);
       if (target) visit(target);
     }
   }
