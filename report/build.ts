@@ -1,0 +1,214 @@
+import { isAbsolute, join } from "node:path";
+import { chapterFiles, selectChapters } from "./chapters.ts";
+import type { Effects } from "./effects.ts";
+import { ReportError } from "./errors.ts";
+import { executeChapter, type ExecuteSettings, type ExecutionObserver } from "./execute/executor.ts";
+import { parseChapter } from "./parse/chapter.ts";
+import { formatProblem, type Problem, problemFromError, problemFromSerialized } from "./problems.ts";
+import { ranAsExpected } from "./render/block.ts";
+import { renderChapter } from "./render/chapter.ts";
+import { checkReferences, numberFloats, type Numbering } from "./render/numbering.ts";
+import { renderPage, type Template } from "./render/page.ts";
+import { Slugger } from "./render/slug.ts";
+import type { BuildReporter } from "./terminal.ts";
+import type { Chapter, ChapterResult } from "./types.ts";
+
+export interface BuildOptions {
+  /** Absolute project root; every other path is relative to it unless absolute. */
+  root: string;
+  chaptersDir: string;
+  outDir: string;
+  cacheDir: string;
+  templateDir: string;
+  /** Chapter names or numbers; empty means all. */
+  select: string[];
+  keepGoing: boolean;
+  /** Ignore caches (read by caching executors). */
+  fresh: boolean;
+  /** `--param key=value` overrides. */
+  params: Record<string, string>;
+}
+
+export const DEFAULT_PARAMS: Readonly<Record<string, string>> = { profile: "full", backend: "auto" };
+
+/** Runs one chapter; the default starts a chapter process, a caching executor can wrap it. */
+export type ChapterExecutor = (
+  chapter: Chapter,
+  settings: ExecuteSettings & { fresh: boolean },
+  observer: ExecutionObserver,
+) => Promise<ChapterResult>;
+
+export interface ExecutedChapter {
+  chapter: Chapter;
+  result: ChapterResult;
+  seconds: number;
+}
+
+export interface BuildExtensions {
+  execute?: ChapterExecutor;
+  /** HTML appended after the chapters (e.g. a build summary); must be deterministic. */
+  appendix?: (executed: readonly ExecutedChapter[]) => string | Promise<string>;
+}
+
+export interface BuildOutcome {
+  ok: boolean;
+  /** Where the report was written, if it was. */
+  outputPath?: string;
+  html?: string;
+  problems: Problem[];
+  executed: ExecutedChapter[];
+}
+
+function resolvePath(root: string, path: string): string {
+  return isAbsolute(path) ? path : join(root, path);
+}
+
+/** Output file: `report.html` for a full build, `partial.html` for a chapter subset, `.failed` when failing. */
+export function outputFileName(subset: boolean, failed: boolean): string {
+  return `${subset ? "partial" : "report"}${failed ? ".failed" : ""}.html`;
+}
+
+async function loadTemplate(effects: Effects, dir: string): Promise<Template> {
+  const [html, css, printCss] = await Promise.all([
+    effects.readTextFile(join(dir, "report.html")),
+    effects.readTextFile(join(dir, "report.css")),
+    effects.readTextFile(join(dir, "print.css")),
+  ]);
+  return { html, css, printCss };
+}
+
+function blockLabel(chapter: Chapter, index: number): string {
+  const block = chapter.blocks[index];
+  return block.options.label ?? `line ${block.fenceLine}`;
+}
+
+/** Problems of an executed chapter: blocks that did not run as their options say, failed inline expressions. */
+export function chapterProblems(chapter: Chapter, result: ChapterResult): Problem[] {
+  const problems: Problem[] = [];
+  for (const block of chapter.blocks) {
+    const blockResult = result.blocks[block.index];
+    if (ranAsExpected(block, blockResult)) continue;
+    const at = { file: chapter.path, line: block.fenceLine, column: 1 };
+    if (blockResult?.status === "not-run") continue;
+    if (blockResult?.error && !block.options.error) {
+      problems.push(problemFromSerialized(blockResult.error, at));
+    } else if (block.options.error) {
+      problems.push({ message: "block has error: true but ran without an error", location: at });
+    }
+  }
+  chapter.inlines.forEach((inline, index) => {
+    const inlineResult = result.inlines?.[index];
+    if (inlineResult && !inlineResult.ok) {
+      problems.push(problemFromSerialized(inlineResult.error, inline.location));
+    }
+  });
+  return problems;
+}
+
+/** parse → execute → render → write; returns what happened, never throws for problems in the chapters. */
+export async function build(
+  options: BuildOptions,
+  effects: Effects,
+  reporter: BuildReporter,
+  extensions: BuildExtensions = {},
+): Promise<BuildOutcome> {
+  const root = options.root;
+  const chaptersDir = resolvePath(root, options.chaptersDir);
+  const sources = new Map<string, string>();
+  const source = (file: string) => sources.get(file);
+  const problems: Problem[] = [];
+  const fail = (found: Problem[], executed: ExecutedChapter[] = []): BuildOutcome => {
+    for (const problem of found) reporter.problem(formatProblem(problem, source));
+    return { ok: false, problems: [...problems, ...found], executed };
+  };
+
+  const files = chapterFiles(await effects.listDirectory(chaptersDir));
+  const { selected, unknown } = selectChapters(files, options.select);
+  if (unknown.length > 0) {
+    return fail(
+      unknown.map((name) => ({ message: `no chapter matches "${name}" (chapters: ${files.join(", ")})` })),
+    );
+  }
+  if (selected.length === 0) return fail([{ message: `no chapters in ${options.chaptersDir}` }]);
+
+  const chapters: Chapter[] = [];
+  const parseProblems: Problem[] = [];
+  for (const file of files) {
+    const path = join(options.chaptersDir, file).replace(/^\.\//, "");
+    const text = await effects.readTextFile(join(chaptersDir, file));
+    sources.set(path, text.replace(/\r\n?/g, "\n"));
+    try {
+      chapters.push(parseChapter(path, text));
+    } catch (error) {
+      if (!(error instanceof ReportError)) throw error;
+      if (selected.includes(file)) parseProblems.push(problemFromError(error));
+    }
+  }
+  if (parseProblems.length > 0) return fail(parseProblems);
+
+  const chosen = chapters.filter((chapter) => selected.includes(`${chapter.name}.md`));
+  const { numbering, errors } = numberFloats(chapters);
+  const referenceProblems = [...errors, ...checkReferences(chosen, numbering)].map(problemFromError);
+  if (referenceProblems.length > 0) return fail(referenceProblems);
+
+  const template = await loadTemplate(effects, resolvePath(root, options.templateDir));
+  const execute: ChapterExecutor = extensions.execute ??
+    ((chapter, settings, observer) => executeChapter(chapter, settings, effects, observer));
+  const executed: ExecutedChapter[] = [];
+  for (const [position, chapter] of chosen.entries()) {
+    reporter.chapterStarted(position + 1, chosen.length, chapter.name, chapter.blocks.length);
+    const started = effects.now();
+    const params = { ...DEFAULT_PARAMS, ...chapter.params, ...options.params };
+    const result = await execute(chapter, {
+      root,
+      cacheDir: resolvePath(root, options.cacheDir),
+      params,
+      keepGoing: options.keepGoing,
+      fresh: options.fresh,
+    }, {
+      blockStarted: (index) => reporter.blockStarted(index, blockLabel(chapter, index)),
+      blockProgress: (_index, update) => reporter.blockProgress(update),
+      blockFinished: (result) => reporter.blockFinished(result, blockLabel(chapter, result.index)),
+      stderr: (text) => reporter.chapterStderr(text),
+    });
+    const seconds = (effects.now() - started) / 1000;
+    executed.push({ chapter, result, seconds });
+    reporter.chapterFinished(chapter.name, seconds);
+    const found = chapterProblems(chapter, result);
+    for (const problem of found) reporter.problem(formatProblem(problem, source));
+    problems.push(...found);
+    if (found.length > 0 && !options.keepGoing) return { ok: false, problems, executed };
+  }
+
+  const html = await renderReport(executed, numbering, template, source, extensions);
+  const failed = problems.length > 0;
+  const outDir = resolvePath(root, options.outDir);
+  const outputPath = join(outDir, outputFileName(options.select.length > 0, failed));
+  await effects.makeDirectory(outDir);
+  const temporary = `${outputPath}.tmp-${effects.nonce().slice(0, 8)}`;
+  await effects.writeTextFile(temporary, html);
+  await effects.rename(temporary, outputPath);
+  reporter.info(`${failed ? "report with errors" : "report"} written to ${outputPath}`);
+  return { ok: !failed, outputPath, html, problems, executed };
+}
+
+async function renderReport(
+  executed: readonly ExecutedChapter[],
+  numbering: Numbering,
+  template: Template,
+  sources: (file: string) => string | undefined,
+  extensions: BuildExtensions,
+): Promise<string> {
+  const slugger = new Slugger();
+  for (const label of numbering.keys()) slugger.reserve(label);
+  const rendered = executed.map(({ chapter, result }, index) =>
+    renderChapter(chapter, result, { numbering, slugger, sources, isTitleChapter: index === 0 })
+  );
+  const first = executed[0].chapter;
+  return renderPage(template, {
+    title: first.title,
+    description: first.description,
+    chapters: rendered,
+    appendix: extensions.appendix ? await extensions.appendix(executed) : "",
+  });
+}

@@ -1,0 +1,81 @@
+/** Every side effect of a build (files, processes, clock, terminal), injected so tests can drive the pipeline. */
+export interface ChildProcess {
+  stdout: ReadableStream<Uint8Array>;
+  stderr: ReadableStream<Uint8Array>;
+  status: Promise<{ code: number; signal: string | null }>;
+  kill(): void;
+}
+
+/** Progress goes to `write` (stdout), problems to `error` (stderr); `interactive` allows a live status line. */
+export interface Terminal {
+  interactive: boolean;
+  columns: number;
+  write(text: string): void;
+  error(text: string): void;
+}
+
+export interface Effects {
+  readTextFile(path: string): Promise<string>;
+  writeTextFile(path: string, text: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  makeDirectory(path: string): Promise<void>;
+  remove(path: string): Promise<void>;
+  /** Names of the entries of a directory. */
+  listDirectory(path: string): Promise<string[]>;
+  exists(path: string): Promise<boolean>;
+  spawn(command: string, args: string[], cwd: string): ChildProcess;
+  /** Milliseconds from an arbitrary origin. */
+  now(): number;
+  terminal: Terminal;
+  /** A fresh random token (never written into the report). */
+  nonce(): string;
+}
+
+export const denoEffects: Effects = {
+  readTextFile: (path) => Deno.readTextFile(path),
+  writeTextFile: (path, text) => Deno.writeTextFile(path, text),
+  rename: (from, to) => Deno.rename(from, to),
+  makeDirectory: (path) => Deno.mkdir(path, { recursive: true }),
+  remove: (path) => Deno.remove(path, { recursive: true }).catch(() => undefined),
+  async listDirectory(path) {
+    const names: string[] = [];
+    for await (const entry of Deno.readDir(path)) names.push(entry.name);
+    return names;
+  },
+  exists: (path) => Deno.stat(path).then(() => true, () => false),
+  spawn(command, args, cwd) {
+    const child = new Deno.Command(command, { args, cwd, stdin: "null", stdout: "piped", stderr: "piped" })
+      .spawn();
+    return {
+      stdout: child.stdout,
+      stderr: child.stderr,
+      status: child.status.then((status) => ({ code: status.code, signal: status.signal })),
+      kill: () => {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* already exited */ }
+      },
+    };
+  },
+  now: () => performance.now(),
+  terminal: {
+    interactive: Deno.stdout.isTerminal() && Deno.env.get("TERM") !== "dumb",
+    columns: terminalColumns(),
+    write: (text) => writeAll(Deno.stdout, text),
+    error: (text) => writeAll(Deno.stderr, text),
+  },
+  nonce: () => crypto.randomUUID().replaceAll("-", ""),
+};
+
+function terminalColumns(): number {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    return 100;
+  }
+}
+
+function writeAll(stream: { writeSync(bytes: Uint8Array): number }, text: string): void {
+  let bytes = new TextEncoder().encode(text);
+  while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+}

@@ -1,0 +1,236 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Effects } from "../effects.ts";
+import type { ProgressUpdate } from "../progress.ts";
+import { type ChildMessage, MessageDecoder } from "../runtime/protocol.ts";
+import type { BlockResult, Chapter, ChapterResult, InlineResult, SerializedError } from "../types.ts";
+import { planChapter } from "./plan.ts";
+
+export const RUNTIME_ENTRY = fileURLToPath(new URL("../runtime/run_chapter.ts", import.meta.url));
+
+export interface ExecuteSettings {
+  root: string;
+  cacheDir: string;
+  params: Record<string, string>;
+  keepGoing: boolean;
+  /** The seam for cached outputs: blocks before `startAt` run only to rebuild the scope, outputs discarded. */
+  startAt?: number;
+}
+
+export interface ExecutionObserver {
+  blockStarted(index: number): void;
+  blockProgress(index: number, update: ProgressUpdate): void;
+  blockFinished(result: BlockResult): void;
+  /** Text the chapter process wrote to stderr outside the console (runtime warnings, crashes). */
+  stderr(text: string): void;
+}
+
+export const silentObserver: ExecutionObserver = {
+  blockStarted: () => {},
+  blockProgress: () => {},
+  blockFinished: () => {},
+  stderr: () => {},
+};
+
+/** The command line of a chapter process: read the project, write only `.cache/`, read env, no network. */
+export function chapterProcessArgs(root: string, cacheDir: string, planPath: string): string[] {
+  return [
+    "run",
+    "--no-prompt",
+    `--allow-read=${root}`,
+    `--allow-write=${cacheDir}`,
+    "--allow-env",
+    "--config",
+    join(root, "deno.json"),
+    RUNTIME_ENTRY,
+    planPath,
+  ];
+}
+
+/** Runs a chapter's blocks in order in its own process, restarting after a timeout when `keepGoing`. */
+export async function executeChapter(
+  chapter: Chapter,
+  settings: ExecuteSettings,
+  effects: Effects,
+  observer: ExecutionObserver = silentObserver,
+): Promise<ChapterResult> {
+  const results = new Map<number, BlockResult>();
+  const skip = new Set<number>();
+  let startAt = settings.startAt ?? 0;
+  let inlines: InlineResult[] | undefined;
+  const runDir = join(settings.cacheDir, "run", `${chapter.name}-${effects.nonce().slice(0, 12)}`);
+  try {
+    while (true) {
+      const attempt = await runAttempt(chapter, settings, effects, observer, runDir, startAt, skip, results);
+      inlines = attempt.inlines;
+      if (attempt.abortedAt === undefined || !settings.keepGoing) break;
+      skip.add(attempt.abortedAt);
+      startAt = attempt.abortedAt + 1;
+      if (startAt >= chapter.blocks.length && chapter.inlines.length === 0) break;
+    }
+  } finally {
+    if (!Deno.env.get("KEEP_RUN")) await effects.remove(runDir);
+  }
+  const blocks = chapter.blocks.map((block) =>
+    results.get(block.index) ?? { index: block.index, status: "not-run" as const, outputs: [], seconds: 0 }
+  );
+  return { blocks, inlines };
+}
+
+interface Attempt {
+  inlines?: InlineResult[];
+  /** Block whose process was killed (timeout) or died. */
+  abortedAt?: number;
+}
+
+async function runAttempt(
+  chapter: Chapter,
+  settings: ExecuteSettings,
+  effects: Effects,
+  observer: ExecutionObserver,
+  runDir: string,
+  startAt: number,
+  skip: ReadonlySet<number>,
+  results: Map<number, BlockResult>,
+): Promise<Attempt> {
+  const nonce = effects.nonce();
+  const { files } = planChapter({
+    chapter,
+    root: settings.root,
+    runDir,
+    nonce,
+    params: settings.params,
+    stopOnError: !settings.keepGoing,
+    startAt,
+    skip,
+  });
+  await effects.makeDirectory(runDir);
+  for (const file of files) await effects.writeTextFile(file.path, file.text);
+  const planPath = join(runDir, "plan.json");
+  const child = effects.spawn(
+    Deno.execPath(),
+    chapterProcessArgs(settings.root, settings.cacheDir, planPath),
+    settings.root,
+  );
+
+  const decoder = new MessageDecoder(nonce);
+  let current: BlockResult | undefined;
+  let started = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut: number | undefined;
+  let done = false;
+  const inlines: InlineResult[] = [];
+  const stderrTail: string[] = [];
+
+  const handle = (message: ChildMessage) => {
+    switch (message.type) {
+      case "block-start": {
+        const block = chapter.blocks[message.index];
+        current = { index: message.index, status: "ok", outputs: [], seconds: 0 };
+        started = effects.now();
+        timer = setTimeout(() => {
+          timedOut = message.index;
+          child.kill();
+        }, block.options.timeout * 1000);
+        observer.blockStarted(message.index);
+        break;
+      }
+      case "output":
+        current?.outputs.push(message.output);
+        break;
+      case "progress":
+        observer.blockProgress(message.index, message.update);
+        break;
+      case "block-end": {
+        clearTimeout(timer);
+        const finished = current;
+        current = undefined;
+        if (!finished) break;
+        const result: BlockResult = {
+          ...finished,
+          status: message.status,
+          error: message.error,
+          seconds: message.seconds,
+        };
+        if (message.index < startAt) {
+          if (results.has(message.index)) break;
+          result.outputs = [];
+        }
+        results.set(message.index, result);
+        observer.blockFinished(result);
+        break;
+      }
+      case "inline":
+        inlines[message.index] = message.result;
+        break;
+      case "done":
+        done = true;
+        break;
+    }
+  };
+
+  const readStdout = (async () => {
+    for await (const chunk of decodeText(child.stdout)) {
+      for (const piece of decoder.push(chunk)) {
+        if (piece.kind === "message") handle(piece.message);
+        else if (current && current.index >= startAt) {
+          current.outputs.push({ kind: "console", stream: "log", text: piece.text });
+        }
+      }
+    }
+    for (const piece of decoder.flush()) if (piece.kind === "message") handle(piece.message);
+  })();
+  const readStderr = (async () => {
+    for await (const chunk of decodeText(child.stderr)) {
+      stderrTail.push(chunk);
+      if (stderrTail.length > 50) stderrTail.shift();
+      observer.stderr(chunk);
+    }
+  })();
+  const status = await child.status;
+  await Promise.all([readStdout, readStderr]);
+  clearTimeout(timer);
+
+  if (current) {
+    const block = chapter.blocks[current.index];
+    const error: SerializedError = timedOut !== undefined
+      ? {
+        name: "TimeoutError",
+        message:
+          `block did not finish within its timeout of ${block.options.timeout} s (set it with //| timeout: SECONDS)`,
+        stack: "",
+        location: { file: chapter.path, line: block.fenceLine, column: 1 },
+      }
+      : {
+        name: "ProcessError",
+        message:
+          `the chapter process exited with code ${status.code}${status.signal ? ` (${status.signal})` : ""}` +
+          `\n${stderrTail.join("").trim()}`,
+        stack: "",
+        location: { file: chapter.path, line: block.fenceLine, column: 1 },
+      };
+    const result: BlockResult = {
+      ...current,
+      status: timedOut !== undefined ? "timeout" : "error",
+      error,
+      seconds: (effects.now() - started) / 1000,
+    };
+    results.set(current.index, result);
+    observer.blockFinished(result);
+    return { abortedAt: current.index };
+  }
+  if (!done) {
+    throw new Error(
+      `${chapter.path}: the chapter process exited with code ${status.code} before running any block\n` +
+        stderrTail.join("").trim(),
+    );
+  }
+  return { inlines: chapter.inlines.length === inlines.length ? inlines : undefined };
+}
+
+async function* decodeText(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  for await (const bytes of stream) yield decoder.decode(bytes, { stream: true });
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}

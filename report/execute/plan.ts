@@ -1,0 +1,77 @@
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { blockModule, inlineModule } from "../scope/block_module.ts";
+import type { ChapterPlan } from "../runtime/protocol.ts";
+import type { Chapter } from "../types.ts";
+
+export interface PlannedFile {
+  path: string;
+  text: string;
+}
+
+export interface PlanInput {
+  chapter: Chapter;
+  root: string;
+  /** Directory that receives the generated modules (inside the project's `.cache/`). */
+  runDir: string;
+  nonce: string;
+  params: Record<string, string>;
+  stopOnError: boolean;
+  /** Blocks before this index run only to rebuild the scope; their outputs are dropped. */
+  startAt: number;
+  /** Blocks not to run at all (e.g. one that timed out in an earlier attempt). */
+  skip: ReadonlySet<number>;
+}
+
+/** The generated modules of a chapter and the plan the chapter process follows. */
+export function planChapter(input: PlanInput): { plan: ChapterPlan; files: PlannedFile[] } {
+  const { chapter, root, runDir } = input;
+  const absoluteFile = join(root, chapter.path);
+  const files: PlannedFile[] = [];
+  const names: string[] = [];
+  const blocks: ChapterPlan["blocks"] = chapter.blocks.map((block) => {
+    const path = join(runDir, `block-${String(block.index + 1).padStart(3, "0")}.ts`);
+    const generated = blockModule({
+      code: block.code,
+      file: chapter.path,
+      absoluteFile,
+      codeLine: block.codeLine,
+      earlierNames: names,
+      moduleUrl: pathToFileURL(path).href,
+    });
+    const run = block.options.eval && !input.skip.has(block.index);
+    if (run) { for (const name of generated.declared) if (!names.includes(name)) names.push(name); }
+    files.push({ path, text: generated.source });
+    return {
+      index: block.index,
+      run,
+      keepOutputs: block.index >= input.startAt,
+      expectError: block.options.error,
+      mapping: generated.mapping,
+    };
+  });
+  const inlines: ChapterPlan["inlines"] = chapter.inlines.map((inline) => {
+    const path = join(runDir, `inline-${String(inline.index + 1).padStart(3, "0")}.ts`);
+    const generated = inlineModule({
+      source: inline.source,
+      file: chapter.path,
+      line: inline.location.line,
+      column: inline.location.column,
+      names,
+      moduleUrl: pathToFileURL(path).href,
+    });
+    files.push({ path, text: generated.source });
+    return { index: inline.index, mapping: generated.mapping };
+  });
+  const plan: ChapterPlan = {
+    chapter: chapter.path,
+    root,
+    nonce: input.nonce,
+    params: input.params,
+    stopOnError: input.stopOnError,
+    blocks,
+    inlines,
+  };
+  files.push({ path: join(runDir, "plan.json"), text: JSON.stringify(plan, null, 2) });
+  return { plan, files };
+}

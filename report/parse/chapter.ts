@@ -1,0 +1,155 @@
+import { createHash } from "node:crypto";
+import type { Token, Tokens } from "marked";
+import { ReportError } from "../errors.ts";
+import type {
+  Chapter,
+  ChapterNode,
+  CodeBlock,
+  CrossReference,
+  InlineExpression,
+  SourceLocation,
+} from "../types.ts";
+import { parseBlockOptions } from "./block_options.ts";
+import { splitFrontMatter } from "./front_matter.ts";
+import {
+  childTokens,
+  type CrossReferenceToken,
+  type InlineExpressionToken,
+  lexMarkdown,
+} from "./markdown_syntax.ts";
+import { SourcePosition } from "./source_position.ts";
+
+export const EXECUTABLE_LANGUAGES: ReadonlySet<string> = new Set(["ts", "typescript"]);
+
+/** Parses one chapter file; `path` is relative to the project root and used in every location. */
+export function parseChapter(path: string, text: string): Chapter {
+  const source = text.replace(/\r\n?/g, "\n");
+  const { frontMatter, body, lineOffset } = splitFrontMatter(source, path);
+  const position = new SourcePosition(body);
+  const locate = (offset: number): SourceLocation => {
+    const { line, column } = position.at(offset);
+    return { file: path, line: line + lineOffset, column };
+  };
+
+  const nodes: ChapterNode[] = [];
+  const blocks: CodeBlock[] = [];
+  const inlines: InlineExpression[] = [];
+  const references: CrossReference[] = [];
+  let prose: Token[] = [];
+  let proseLine = lineOffset + 1;
+  let cursor = 0;
+
+  const flushProse = () => {
+    if (prose.some((token) => token.type !== "space")) {
+      nodes.push({ kind: "prose", tokens: prose, line: proseLine });
+    }
+    prose = [];
+  };
+
+  for (const token of lexMarkdown(body)) {
+    const start = findFrom(body, token.raw, cursor);
+    cursor = start + token.raw.length;
+    if (isExecutable(token)) {
+      flushProse();
+      const block = readBlock(token as Tokens.Code, blocks.length, path, locate(start).line);
+      blocks.push(block);
+      nodes.push(block);
+      continue;
+    }
+    if (prose.length === 0) proseLine = locate(start).line;
+    prose.push(token);
+    collectInline(token, body, start, locate, inlines, references);
+  }
+  flushProse();
+
+  const name = path.split("/").pop()!.replace(/\.md$/, "");
+  return {
+    path,
+    name,
+    title: frontMatter.title ?? firstHeading(nodes) ?? name,
+    description: frontMatter.description,
+    params: frontMatter.params,
+    nodes,
+    blocks,
+    inlines,
+    references,
+    source,
+  };
+}
+
+function isExecutable(token: Token): boolean {
+  if (token.type !== "code") return false;
+  const code = token as Tokens.Code;
+  return code.codeBlockStyle !== "indented" && EXECUTABLE_LANGUAGES.has((code.lang ?? "").split(/\s+/)[0]);
+}
+
+function readBlock(token: Tokens.Code, index: number, file: string, fenceLine: number): CodeBlock {
+  const codeLine = fenceLine + 1;
+  const parsed = parseBlockOptions(token.text, file, codeLine);
+  if (parsed.options.caption !== undefined && parsed.options.label === undefined) {
+    throw new ReportError("a block with a caption needs a label (fig-NAME or tbl-NAME)", {
+      file,
+      line: fenceLine,
+      column: 1,
+    });
+  }
+  return {
+    kind: "code",
+    index,
+    lang: (token.lang ?? "").split(/\s+/)[0],
+    code: token.text,
+    body: parsed.body,
+    options: parsed.options,
+    explicitOptions: parsed.explicit,
+    fenceLine,
+    codeLine,
+    hash: createHash("sha256").update(token.text).digest("hex"),
+  };
+}
+
+/** Records the inline expressions and cross-references inside `token`, located by searching raws in order. */
+function collectInline(
+  token: Token,
+  text: string,
+  start: number,
+  locate: (offset: number) => SourceLocation,
+  inlines: InlineExpression[],
+  references: CrossReference[],
+): void {
+  let cursor = start;
+  for (const child of childTokens(token)) {
+    const raw = (child as Tokens.Generic).raw ?? "";
+    const at = raw ? findFrom(text, raw, cursor) : cursor;
+    if (child.type === "inlineExpression") {
+      const expression = child as InlineExpressionToken;
+      expression.index = inlines.length;
+      const location = locate(at);
+      inlines.push({
+        index: inlines.length,
+        source: expression.source,
+        location: { ...location, column: location.column + 2 },
+      });
+    } else if (child.type === "crossReference") {
+      references.push({ label: (child as CrossReferenceToken).label, location: locate(at) });
+    } else {
+      collectInline(child, text, at, locate, inlines, references);
+    }
+    if (raw) cursor = at + raw.length;
+  }
+}
+
+function findFrom(text: string, raw: string, cursor: number): number {
+  const index = text.indexOf(raw, cursor);
+  return index < 0 ? cursor : index;
+}
+
+function firstHeading(nodes: ChapterNode[]): string | undefined {
+  for (const node of nodes) {
+    if (node.kind !== "prose") continue;
+    const heading = node.tokens.find((token) =>
+      token.type === "heading" && (token as Tokens.Heading).depth === 1
+    );
+    if (heading) return (heading as Tokens.Heading).text;
+  }
+  return undefined;
+}

@@ -1,0 +1,92 @@
+import { parse as parseYaml } from "yaml";
+import { ReportError } from "../errors.ts";
+
+export interface FrontMatter {
+  title?: string;
+  description?: string;
+  params: Record<string, string>;
+}
+
+export interface SplitSource {
+  frontMatter: FrontMatter;
+  /** The Markdown after the front matter. */
+  body: string;
+  /** Number of lines the front matter occupies, so body line n is file line n + lineOffset. */
+  lineOffset: number;
+}
+
+const FENCE = /^---[ \t]*$/;
+const KNOWN_KEYS = new Set(["title", "description", "params"]);
+
+/** Splits optional YAML front matter (between `---` lines at the very top) off a Markdown source. */
+export function splitFrontMatter(source: string, file: string): SplitSource {
+  const lines = source.split("\n");
+  if (!FENCE.test(lines[0] ?? "")) return { frontMatter: { params: {} }, body: source, lineOffset: 0 };
+  const end = lines.findIndex((line, n) => n > 0 && FENCE.test(line));
+  if (end < 0) {
+    throw new ReportError("front matter is not closed by a `---` line", { file, line: 1, column: 1 });
+  }
+  const yamlText = lines.slice(1, end).join("\n");
+  const frontMatter = readFrontMatter(yamlText, file);
+  return { frontMatter, body: lines.slice(end + 1).join("\n"), lineOffset: end + 1 };
+}
+
+function readFrontMatter(yamlText: string, file: string): FrontMatter {
+  let data: unknown;
+  try {
+    data = parseYaml(yamlText);
+  } catch (error) {
+    const line = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    const message = (error as Error).message.split("\n")[0];
+    throw new ReportError(`front matter: ${message}`, {
+      file,
+      line: (line?.line ?? 0) + 1,
+      column: line?.col ?? 1,
+    });
+  }
+  if (data === null || data === undefined) return { params: {} };
+  const at = (key: string) => ({ file, line: lineOfKey(yamlText, key) + 1, column: 1 });
+  if (typeof data !== "object" || Array.isArray(data)) {
+    throw new ReportError("front matter must be a YAML mapping", { file, line: 2, column: 1 });
+  }
+  const record = data as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!KNOWN_KEYS.has(key)) {
+      throw new ReportError(
+        `front matter: unknown key "${key}" (expected one of: ${[...KNOWN_KEYS].join(", ")})`,
+        at(key),
+      );
+    }
+  }
+  for (const key of ["title", "description"]) {
+    if (record[key] !== undefined && typeof record[key] !== "string") {
+      throw new ReportError(`front matter: "${key}" must be a string`, at(key));
+    }
+  }
+  return {
+    title: record.title as string | undefined,
+    description: record.description as string | undefined,
+    params: readParams(record.params, () => at("params")),
+  };
+}
+
+function readParams(value: unknown, at: () => { file: string; line: number; column: number }) {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new ReportError('front matter: "params" must be a mapping of names to values', at());
+  }
+  const params: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(value as Record<string, unknown>)) {
+    if (raw !== null && typeof raw === "object") {
+      throw new ReportError(`front matter: param "${name}" must be a string, number or boolean`, at());
+    }
+    params[name] = String(raw ?? "");
+  }
+  return params;
+}
+
+/** Index (0-based, within the YAML text) of the line where a top-level key is written. */
+function lineOfKey(yamlText: string, key: string): number {
+  const index = yamlText.split("\n").findIndex((line) => line.startsWith(`${key}:`));
+  return Math.max(0, index) + 1;
+}

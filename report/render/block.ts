@@ -1,0 +1,64 @@
+import { lexMarkdown } from "../parse/markdown_syntax.ts";
+import type { BlockResult, CodeBlock, Output } from "../types.ts";
+import { codeBlockHtml } from "./highlight.ts";
+import { FLOAT_NAMES } from "./numbering.ts";
+import { renderError, renderOutputs } from "./outputs.ts";
+import { type ProseContext, renderProse } from "./prose.ts";
+
+/** Whether a block behaved as its options say: no error, or an error where `error: true` expects one. */
+export function ranAsExpected(block: CodeBlock, result: BlockResult | undefined): boolean {
+  if (!block.options.eval) return true;
+  if (!result || result.status === "not-run") return false;
+  return (result.status === "ok") !== block.options.error;
+}
+
+function codeHtml(block: CodeBlock): string {
+  const code = codeBlockHtml(block.body.replace(/^\n+|\n+$/g, ""), block.lang);
+  if (!block.options.fold) return code;
+  return `<details class="code-fold"><summary>Code</summary>\n${code}\n</details>`;
+}
+
+function captionHtml(caption: string, context: ProseContext): string {
+  return renderProse(lexMarkdown(caption), context).trim().replace(/^<p>|<\/p>$/g, "");
+}
+
+function failureHtml(block: CodeBlock, result: BlockResult | undefined, context: ProseContext): string {
+  if (result?.error) return renderError(result.error, context.sources, block.options.error);
+  if (!block.options.eval || ranAsExpected(block, result)) return "";
+  const at = { file: context.chapterPath, line: block.fenceLine, column: 1 };
+  const message = result?.status === "ok"
+    ? "the block has error: true but ran without an error"
+    : "the block did not run because an earlier block failed";
+  return renderError({ name: "Note", message, stack: "", location: at }, context.sources);
+}
+
+/** A code block with its outputs: code (maybe folded), console and values, error box, figure or table frame. */
+export function renderBlock(
+  block: CodeBlock,
+  result: BlockResult | undefined,
+  context: ProseContext,
+): string {
+  const failure = failureHtml(block, result, context);
+  if (!block.options.include) return failure ? `<div class="cell">${failure}</div>` : "";
+  const outputs: Output[] = block.options.output ? result?.outputs ?? [] : [];
+  const consoleOutputs = outputs.filter((output) => output.kind === "console");
+  const values = outputs.filter((output) => output.kind !== "console");
+  const parts: string[] = [];
+  if (block.options.echo) parts.push(codeHtml(block));
+  const label = block.options.label;
+  const float = label ? context.numbering.get(label) : undefined;
+  if (float && label) {
+    if (consoleOutputs.length > 0) parts.push(renderOutputs(consoleOutputs, context.sources));
+    const caption = `<figcaption><span class="float-number">${
+      FLOAT_NAMES[float.kind]
+    } ${float.number}</span>${float.caption ? ` ${captionHtml(float.caption, context)}` : ""}</figcaption>`;
+    const content = renderOutputs(values, context.sources);
+    const inner = float.kind === "table" ? `${caption}\n${content}` : `${content}\n${caption}`;
+    parts.push(`<figure class="float ${float.kind}" id="${label}">\n${inner}\n</figure>`);
+  } else if (outputs.length > 0) {
+    parts.push(renderOutputs(outputs, context.sources));
+  }
+  if (failure) parts.push(failure);
+  if (parts.length === 0) return "";
+  return `<div class="cell">\n${parts.join("\n")}\n</div>`;
+}

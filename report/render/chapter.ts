@@ -1,0 +1,65 @@
+import type { Chapter, ChapterResult } from "../types.ts";
+import { escapeHtml } from "./escape.ts";
+import { renderBlock } from "./block.ts";
+import type { Numbering } from "./numbering.ts";
+import type { SourceLookup } from "./outputs.ts";
+import { renderProse, type TocEntry } from "./prose.ts";
+import type { Slugger } from "./slug.ts";
+
+export interface RenderedChapter {
+  id: string;
+  title: string;
+  html: string;
+  toc: TocEntry[];
+}
+
+export interface ChapterRenderContext {
+  numbering: Numbering;
+  slugger: Slugger;
+  sources: SourceLookup;
+  /** The first chapter's title and description become the report's title block instead of a heading. */
+  isTitleChapter: boolean;
+}
+
+/** A chapter as a `<section>`: heading (from front matter), prose and blocks in source order. */
+export function renderChapter(
+  chapter: Chapter,
+  result: ChapterResult,
+  context: ChapterRenderContext,
+): RenderedChapter {
+  const toc: TocEntry[] = [];
+  const prose = {
+    numbering: context.numbering,
+    inlines: result.inlines ?? [],
+    slugger: context.slugger,
+    sources: context.sources,
+    chapterPath: chapter.path,
+    toc,
+  };
+  const parts: string[] = [];
+  const titleFromFrontMatter = !chapter.nodes.some((node) =>
+    node.kind === "prose" && node.tokens.some((token) => token.type === "heading" && token.depth === 1)
+  );
+  let id = "";
+  if (titleFromFrontMatter && !context.isTitleChapter) {
+    id = context.slugger.slug(chapter.title);
+    toc.push({ depth: 1, id, text: chapter.title });
+    parts.push(`<h1 id="${id}">${escapeHtml(chapter.title)}</h1>`);
+    if (chapter.description) {
+      parts.push(`<p class="chapter-description">${escapeHtml(chapter.description)}</p>`);
+    }
+  }
+  for (const node of chapter.nodes) {
+    if (node.kind === "prose") parts.push(renderProse(node.tokens, prose));
+    else parts.push(renderBlock(node, result.blocks[node.index], prose));
+  }
+  id ||= toc.find((entry) => entry.depth === 1)?.id ?? context.slugger.slug(chapter.name);
+  return {
+    id,
+    title: chapter.title,
+    html: `<section class="chapter" data-chapter="${escapeHtml(chapter.name)}">\n${
+      parts.filter(Boolean).join("\n")
+    }\n</section>`,
+    toc,
+  };
+}

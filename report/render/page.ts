@@ -1,0 +1,53 @@
+import { escapeHtml } from "./escape.ts";
+import type { RenderedChapter } from "./chapter.ts";
+
+export interface Template {
+  html: string;
+  css: string;
+  printCss: string;
+}
+
+export interface PageInput {
+  title: string;
+  description?: string;
+  chapters: readonly RenderedChapter[];
+  /** Extra sections after the chapters (e.g. a build summary), already HTML. */
+  appendix?: string;
+}
+
+/** Fills `{{name}}` slots of the template; unknown slots are left visible so they are noticed. */
+export function fillTemplate(template: string, slots: Record<string, string>): string {
+  return template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => slots[name] ?? whole);
+}
+
+/** Table of contents: chapter titles (h1) with their sections (h2). */
+export function renderToc(chapters: readonly RenderedChapter[]): string {
+  const link = (id: string, text: string) => `<a href="#${id}">${escapeHtml(text)}</a>`;
+  const items = chapters.flatMap((chapter) => {
+    const top = chapter.toc.find((entry) => entry.depth === 1);
+    const sections = chapter.toc.filter((entry) => entry.depth === 2).map((entry) =>
+      `<li>${link(entry.id, entry.text)}</li>`
+    );
+    if (!top) return sections;
+    const nested = sections.length > 0 ? `\n<ol>\n${sections.join("\n")}\n</ol>\n` : "";
+    return [`<li>${link(top.id, top.text)}${nested}</li>`];
+  });
+  return `<nav class="toc" aria-label="Contents">\n<h2 class="toc-title">Contents</h2>\n<ol>\n${
+    items.join("\n")
+  }\n</ol>\n</nav>`;
+}
+
+export function renderPage(template: Template, input: PageInput): string {
+  const description = input.description ? `<p class="subtitle">${escapeHtml(input.description)}</p>` : "";
+  return fillTemplate(template.html, {
+    title: escapeHtml(input.title),
+    title_block: `<header class="title-block">\n<h1 class="report-title">${
+      escapeHtml(input.title)
+    }</h1>\n${description}\n</header>`,
+    style: template.css,
+    print_style: template.printCss,
+    toc: renderToc(input.chapters),
+    content: input.chapters.map((chapter) => chapter.html).join("\n"),
+    appendix: input.appendix ?? "",
+  });
+}

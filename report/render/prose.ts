@@ -1,0 +1,109 @@
+import { Marked, type RendererExtension, type Token, type Tokens } from "marked";
+import {
+  childTokens,
+  type CrossReferenceToken,
+  type InlineExpressionToken,
+  syntaxExtensions,
+} from "../parse/markdown_syntax.ts";
+import type { InlineResult } from "../types.ts";
+import { escapeHtml } from "./escape.ts";
+import { codeBlockHtml } from "./highlight.ts";
+import { type Numbering, referenceText } from "./numbering.ts";
+import { renderOutput, type SourceLookup } from "./outputs.ts";
+import type { Slugger } from "./slug.ts";
+
+export interface TocEntry {
+  depth: number;
+  id: string;
+  text: string;
+}
+
+/** What prose needs from the rest of the report to become HTML. */
+export interface ProseContext {
+  numbering: Numbering;
+  inlines: readonly (InlineResult | undefined)[];
+  slugger: Slugger;
+  sources: SourceLookup;
+  chapterPath: string;
+  /** Headings found while rendering, in order. */
+  toc: TocEntry[];
+}
+
+interface Decorated {
+  html?: string;
+  id?: string;
+}
+
+const renderers: RendererExtension[] = [
+  { name: "inlineExpression", renderer: (token) => (token as Decorated).html ?? "" },
+  { name: "crossReference", renderer: (token) => (token as Decorated).html ?? "" },
+];
+
+const markdown = new Marked({
+  gfm: true,
+  extensions: [...syntaxExtensions, ...renderers] as never,
+  renderer: {
+    heading(token) {
+      const id = (token as Decorated).id;
+      const inner = this.parser.parseInline(token.tokens);
+      return `<h${token.depth}${id ? ` id="${id}"` : ""}>${inner}</h${token.depth}>\n`;
+    },
+    code(token) {
+      return codeBlockHtml(token.text, (token.lang ?? "").split(/\s+/)[0]) + "\n";
+    },
+  },
+});
+
+function inlineHtml(result: InlineResult | undefined, sources: SourceLookup): string {
+  if (!result) return `<span class="inline-value missing">?</span>`;
+  if (!result.ok) {
+    const where = result.error.location
+      ? ` title="${escapeHtml(`${result.error.location.file}:${result.error.location.line}`)}"`
+      : "";
+    return `<span class="inline-error"${where}>${
+      escapeHtml(`${result.error.name}: ${result.error.message}`)
+    }</span>`;
+  }
+  const output = result.output;
+  if (output.kind === "text" || output.kind === "scalar") return escapeHtml(output.text);
+  if (output.kind === "html") return `<span class="inline-value">${output.html}</span>`;
+  return `<span class="inline-value">${renderOutput(output, sources)}</span>`;
+}
+
+function plainText(html: string): string {
+  return html.replace(/<[^>]*>/g, "").replace(/\s+/g, " ").trim();
+}
+
+function decorate(tokens: readonly Token[], context: ProseContext): void {
+  for (const token of tokens) {
+    const decorated = token as Token & Decorated;
+    if (token.type === "inlineExpression") {
+      decorated.html = inlineHtml(
+        context.inlines[(token as InlineExpressionToken).index ?? -1],
+        context.sources,
+      );
+      continue;
+    }
+    if (token.type === "crossReference") {
+      const label = (token as CrossReferenceToken).label;
+      const float = context.numbering.get(label);
+      decorated.html = float
+        ? `<a class="xref" href="#${label}">${referenceText(float)}</a>`
+        : `<span class="xref missing">@${escapeHtml(label)}</span>`;
+      continue;
+    }
+    decorate(childTokens(token), context);
+    if (token.type === "heading") {
+      const heading = token as Tokens.Heading;
+      const text = plainText(markdown.parser([{ ...heading, type: "paragraph" } as Token]));
+      decorated.id = context.slugger.slug(text);
+      context.toc.push({ depth: heading.depth, id: decorated.id, text });
+    }
+  }
+}
+
+/** Renders Markdown tokens (inline values and references resolved through `context`). */
+export function renderProse(tokens: Token[], context: ProseContext): string {
+  decorate(tokens, context);
+  return markdown.parser(tokens);
+}

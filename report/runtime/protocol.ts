@@ -1,0 +1,82 @@
+import type { ProgressUpdate } from "../progress.ts";
+import type { LineMapping } from "../scope/line_mapping.ts";
+import type { InlineResult, Output, SerializedError } from "../types.ts";
+
+export interface PlannedBlock {
+  index: number;
+  /** false for `eval: false` blocks: they are neither run nor part of the scope. */
+  run: boolean;
+  /** false for blocks replayed only to rebuild the scope (their outputs are known already). */
+  keepOutputs: boolean;
+  expectError: boolean;
+  mapping: LineMapping;
+}
+
+export interface PlannedInline {
+  index: number;
+  mapping: LineMapping;
+}
+
+/** Everything the chapter process needs, written as JSON by the build and read by the runtime. */
+export interface ChapterPlan {
+  chapter: string;
+  root: string;
+  /** Marks protocol lines on stdout so that the chapter's own prints cannot be mistaken for them. */
+  nonce: string;
+  params: Record<string, string>;
+  stopOnError: boolean;
+  blocks: PlannedBlock[];
+  inlines: PlannedInline[];
+}
+
+export type ChildMessage =
+  | { type: "block-start"; index: number }
+  | { type: "output"; index: number; output: Output }
+  | { type: "progress"; index: number; update: ProgressUpdate }
+  | { type: "block-end"; index: number; status: "ok" | "error"; error?: SerializedError; seconds: number }
+  | { type: "inline"; index: number; result: InlineResult }
+  | { type: "done" };
+
+const MARK = "\x1e";
+
+export function encodeMessage(nonce: string, message: ChildMessage): string {
+  return `\n${MARK}${nonce}${JSON.stringify(message)}\n`;
+}
+
+export type StreamPiece = { kind: "message"; message: ChildMessage } | { kind: "text"; text: string };
+
+/** Splits the chapter process's stdout into protocol messages and stray text, chunk by chunk. */
+export class MessageDecoder {
+  #pending = "";
+  readonly #marker: string;
+
+  constructor(nonce: string) {
+    this.#marker = `${MARK}${nonce}`;
+  }
+
+  push(chunk: string): StreamPiece[] {
+    this.#pending += chunk;
+    const pieces: StreamPiece[] = [];
+    let newline: number;
+    while ((newline = this.#pending.indexOf("\n")) >= 0) {
+      const line = this.#pending.slice(0, newline);
+      this.#pending = this.#pending.slice(newline + 1);
+      pieces.push(...this.#line(line));
+    }
+    return pieces;
+  }
+
+  flush(): StreamPiece[] {
+    const rest = this.#pending;
+    this.#pending = "";
+    return rest ? this.#line(rest) : [];
+  }
+
+  #line(line: string): StreamPiece[] {
+    const at = line.indexOf(this.#marker);
+    if (at < 0) return line ? [{ kind: "text", text: line }] : [];
+    const pieces: StreamPiece[] = at > 0 ? [{ kind: "text", text: line.slice(0, at) }] : [];
+    pieces.push({ kind: "message", message: JSON.parse(line.slice(at + this.#marker.length)) });
+    return pieces;
+  }
+}

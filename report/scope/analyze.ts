@@ -1,0 +1,92 @@
+import ts from "typescript";
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface BlockAnalysis {
+  /** Names the block declares at top level: variables (destructuring included), functions, classes, enums, imports. */
+  declared: string[];
+  /** The expression of the final statement, when that statement is an expression statement. */
+  lastExpression?: { start: number; end: number; statementEnd: number };
+  /** Local module specifiers (`./x`, `../x`) with their offsets, quotes excluded. */
+  localSpecifiers: { start: number; end: number; specifier: string }[];
+  /** Top-level import declarations (they must stay at module level). */
+  imports: { start: number; end: number }[];
+}
+
+/** Finds a block's top-level bindings, final expression and relative imports; parses only, never type-checks. */
+export function analyzeBlock(code: string): BlockAnalysis {
+  const file = ts.createSourceFile("block.ts", code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const declared = new Set<string>();
+  for (const statement of file.statements) for (const name of declaredNames(statement)) declared.add(name);
+  const last = file.statements.at(-1);
+  const lastExpression = last && ts.isExpressionStatement(last)
+    ? { start: last.expression.getStart(file), end: last.expression.getEnd(), statementEnd: last.getEnd() }
+    : undefined;
+  const imports = file.statements.filter(ts.isImportDeclaration).map((statement) => ({
+    start: statement.getStart(file),
+    end: statement.getEnd(),
+  }));
+  return { declared: [...declared], lastExpression, localSpecifiers: localSpecifiers(file), imports };
+}
+
+function declaredNames(statement: ts.Statement): string[] {
+  if (ts.isVariableStatement(statement)) {
+    if (hasDeclareModifier(statement)) return [];
+    return statement.declarationList.declarations.flatMap((declaration) => bindingNames(declaration.name));
+  }
+  if (
+    ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)
+  ) {
+    return statement.name && !hasDeclareModifier(statement) ? [statement.name.text] : [];
+  }
+  if (ts.isImportDeclaration(statement)) {
+    const clause = statement.importClause;
+    if (!clause || clause.isTypeOnly) return [];
+    const names = clause.name ? [clause.name.text] : [];
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) names.push(bindings.name.text);
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const element of bindings.elements) if (!element.isTypeOnly) names.push(element.name.text);
+    }
+    return names;
+  }
+  return [];
+}
+
+function bindingNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((element) =>
+    ts.isOmittedExpression(element) ? [] : bindingNames(element.name)
+  );
+}
+
+function hasDeclareModifier(node: ts.Node): boolean {
+  return ts.canHaveModifiers(node) &&
+    (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.DeclareKeyword);
+}
+
+function localSpecifiers(file: ts.SourceFile): BlockAnalysis["localSpecifiers"] {
+  const found: BlockAnalysis["localSpecifiers"] = [];
+  const record = (literal: ts.Node | undefined) => {
+    if (!literal || !ts.isStringLiteral(literal)) return;
+    const specifier = literal.text;
+    if (!specifier.startsWith("./") && !specifier.startsWith("../")) return;
+    found.push({ start: literal.getStart(file) + 1, end: literal.getEnd() - 1, specifier });
+  };
+  const visit = (node: ts.Node) => {
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) record(node.moduleSpecifier);
+    else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      record(node.arguments[0]);
+    } else if (ts.isImportTypeNode(node)) {
+      const argument = node.argument;
+      if (ts.isLiteralTypeNode(argument)) record(argument.literal);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}

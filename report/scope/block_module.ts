@@ -1,0 +1,158 @@
+import { dirname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { analyzeBlock, type TextEdit } from "./analyze.ts";
+import type { ColumnShift, LineMapping } from "./line_mapping.ts";
+
+/** Global object the chapter runtime installs; generated modules reach the shared scope through it. */
+export const RUNTIME_GLOBAL = "__literate";
+export const VALUE_PREFIX = `await ${RUNTIME_GLOBAL}.value((`;
+const VALUE_SUFFIX = "))";
+
+export interface GeneratedModule {
+  source: string;
+  mapping: LineMapping;
+  /** Names this block declares at top level. */
+  declared: string[];
+}
+
+export interface BlockModuleInput {
+  code: string;
+  /** Chapter path relative to the project root, and its absolute form (for relative imports). */
+  file: string;
+  absoluteFile: string;
+  /** File line of the first code line. */
+  codeLine: number;
+  /** Names published by the blocks before this one. */
+  earlierNames: readonly string[];
+  moduleUrl: string;
+}
+
+function pullNames(names: readonly string[]): string {
+  return names.length === 0 ? "" : ` let { ${names.join(", ")} } = ${RUNTIME_GLOBAL}.scope;`;
+}
+
+/**
+ * One module per block. Line 1 holds the block's import declarations (moved up, blanked in place so lines and
+ * columns stay put) and opens `export default async function`, which pulls the earlier blocks' bindings; then
+ * the code verbatim, its final expression captured; then a line that publishes the bindings and closes the
+ * function. The runtime calls the function, so a block never uses module-level `await`.
+ */
+export function blockModule(input: BlockModuleInput): GeneratedModule {
+  const analysis = analyzeBlock(input.code);
+  const declared = new Set(analysis.declared);
+  const pulled = input.earlierNames.filter((name) => !declared.has(name));
+  const chapterDir = dirname(input.absoluteFile);
+  const rewrite = (specifier: string) =>
+    specifier.startsWith(".") ? pathToFileURL(resolve(chapterDir, specifier)).href : specifier;
+  const insideImports = (offset: number) =>
+    analysis.imports.some((range) => offset >= range.start && offset < range.end);
+
+  const hoisted = analysis.imports.map((range) => {
+    let text = input.code.slice(range.start, range.end);
+    const specifiers = analysis.localSpecifiers
+      .filter((found) => found.start >= range.start && found.end <= range.end)
+      .sort((a, b) => b.start - a.start);
+    for (const found of specifiers) {
+      text = text.slice(0, found.start - range.start) + rewrite(found.specifier) +
+        text.slice(found.end - range.start);
+    }
+    return text.replace(/\s*\n\s*/g, " ");
+  });
+
+  const edits: TextEdit[] = [
+    ...analysis.imports.map((range) => ({
+      start: range.start,
+      end: range.end,
+      text: input.code.slice(range.start, range.end).replace(/[^\n]/g, " "),
+    })),
+    ...analysis.localSpecifiers
+      .filter((found) => !insideImports(found.start))
+      .map((found) => ({ start: found.start, end: found.end, text: rewrite(found.specifier) })),
+  ];
+  const last = analysis.lastExpression;
+  if (last) {
+    edits.push({ start: last.start, end: last.start, text: VALUE_PREFIX });
+    edits.push({ start: last.end, end: last.end, text: VALUE_SUFFIX });
+  }
+  const firstLine = 2;
+  const { text, shifts } = applyEdits(input.code, edits, firstLine);
+  const published = [...new Set([...pulled, ...analysis.declared])];
+  const publish = published.length === 0
+    ? ""
+    : `Object.assign(${RUNTIME_GLOBAL}.scope, { ${published.join(", ")} });`;
+  const header = `${hoisted.join(" ")} export default async function () {${pullNames(pulled)}`.trimStart();
+  const codeLines = input.code.split("\n").length;
+  return {
+    source: `${header}\n${text}\n;${publish} }\n`,
+    declared: analysis.declared,
+    mapping: {
+      moduleUrl: input.moduleUrl,
+      file: input.file,
+      firstLine,
+      sourceLine: input.codeLine,
+      lastLine: firstLine + codeLines - 1,
+      shifts,
+    },
+  };
+}
+
+export interface InlineModuleInput {
+  source: string;
+  file: string;
+  line: number;
+  column: number;
+  names: readonly string[];
+  moduleUrl: string;
+}
+
+const INLINE_PREFIX = "return (";
+
+/** A module whose default export computes one inline `${…}` expression in the chapter's scope. */
+export function inlineModule(input: InlineModuleInput): GeneratedModule {
+  const lines = input.source.split("\n").length;
+  return {
+    source: `export default async function () {${
+      pullNames(input.names)
+    }\n${INLINE_PREFIX}${input.source}\n); }\n`,
+    declared: [],
+    mapping: {
+      moduleUrl: input.moduleUrl,
+      file: input.file,
+      firstLine: 2,
+      sourceLine: input.line,
+      lastLine: 1 + lines,
+      shifts: [{ line: 2, from: 1, delta: input.column - 1 - INLINE_PREFIX.length }],
+    },
+  };
+}
+
+/** Applies single-line edits and records, per generated line, how columns shift back to the original. */
+function applyEdits(
+  code: string,
+  edits: TextEdit[],
+  firstLine: number,
+): { text: string; shifts: ColumnShift[] } {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const shifts: ColumnShift[] = [];
+  let text = "";
+  let copied = 0;
+  for (const edit of sorted) {
+    text += code.slice(copied, edit.start);
+    const line = firstLine + countNewlines(code, 0, edit.start);
+    text += edit.text;
+    const delta = edit.end - edit.start - edit.text.length;
+    if (delta !== 0) {
+      const lineStart = text.lastIndexOf("\n") + 1;
+      shifts.push({ line, from: text.length - lineStart + 1, delta });
+    }
+    copied = edit.end;
+  }
+  text += code.slice(copied);
+  return { text, shifts };
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) count++;
+  return count;
+}

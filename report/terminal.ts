@@ -1,0 +1,121 @@
+import type { Terminal } from "./effects.ts";
+import type { ProgressUpdate } from "./progress.ts";
+import type { BlockResult } from "./types.ts";
+
+/** What the build tells the person watching it. */
+export interface BuildReporter {
+  chapterStarted(position: number, total: number, name: string, blocks: number): void;
+  blockStarted(index: number, label: string): void;
+  blockProgress(update: ProgressUpdate): void;
+  blockFinished(result: BlockResult, label: string): void;
+  chapterFinished(name: string, seconds: number): void;
+  /** A problem, already formatted (location, code frame, message). */
+  problem(text: string): void;
+  /** Raw stderr of a chapter process (runtime warnings). */
+  chapterStderr(text: string): void;
+  info(text: string): void;
+}
+
+export const silentReporter: BuildReporter = {
+  chapterStarted: () => {},
+  blockStarted: () => {},
+  blockProgress: () => {},
+  blockFinished: () => {},
+  chapterFinished: () => {},
+  problem: () => {},
+  chapterStderr: () => {},
+  info: () => {},
+};
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}m${String(Math.round(seconds % 60)).padStart(2, "0")}s`;
+}
+
+export function formatProgress(update: ProgressUpdate): string {
+  const metrics = Object.entries(update.metrics ?? {})
+    .map(([name, value]) => `${name}=${Number.isInteger(value) ? value : value.toPrecision(4)}`)
+    .join(" ");
+  const eta = update.etaSeconds === undefined ? "" : ` ETA ${formatDuration(update.etaSeconds)}`;
+  return `${update.task} ${update.done}/${update.total}${metrics ? ` ${metrics}` : ""}${eta}`;
+}
+
+/**
+ * Progress on the terminal: a live status line when interactive, plain lines otherwise (no escape codes;
+ * block progress at most every `plainInterval` seconds).
+ */
+export function terminalReporter(terminal: Terminal, now: () => number, plainInterval = 10): BuildReporter {
+  const started = now();
+  let chapter = "";
+  let blockCount = 0;
+  let block = "";
+  let blockStarted = 0;
+  let lastPlain = -Infinity;
+  let live = "";
+  const elapsed = () => formatDuration((now() - started) / 1000);
+  const clearLive = () => {
+    if (terminal.interactive && live) terminal.write("\r\x1b[2K");
+    live = "";
+  };
+  const status = (text: string) => {
+    if (!terminal.interactive) return;
+    const line = `[${elapsed()}] ${chapter} ${block} ${text}`.replace(/\s+/g, " ").trim();
+    live = line.slice(0, Math.max(20, terminal.columns - 1));
+    terminal.write(`\r\x1b[2K${live}`);
+  };
+  const line = (text: string) => {
+    clearLive();
+    terminal.write(`${text}\n`);
+  };
+  return {
+    chapterStarted(position, total, name, blocks) {
+      chapter = `chapter ${position}/${total} ${name}`;
+      blockCount = blocks;
+      block = "";
+      line(`[${elapsed()}] ${chapter} (${blocks} block${blocks === 1 ? "" : "s"})`);
+    },
+    blockStarted(index, label) {
+      block = `block ${index + 1}/${blockCount} ${label}`;
+      blockStarted = now();
+      lastPlain = now();
+      if (terminal.interactive) status("");
+      else line(`[${elapsed()}]   ${block}`);
+    },
+    blockProgress(update) {
+      const text = formatProgress(update);
+      if (terminal.interactive) return status(text);
+      const finished = update.done >= update.total;
+      if (finished || (now() - lastPlain) / 1000 >= plainInterval) {
+        lastPlain = now();
+        line(`[${elapsed()}]     ${text}`);
+      }
+    },
+    blockFinished(result, label) {
+      const seconds = (now() - blockStarted) / 1000;
+      const verdict = result.status === "ok" ? "ok" : result.status;
+      if (terminal.interactive) clearLive();
+      if (terminal.interactive || result.status !== "ok" || seconds >= 1) {
+        line(
+          `[${elapsed()}]   block ${result.index + 1}/${blockCount} ${label} ${verdict} in ${
+            formatDuration(seconds)
+          }`,
+        );
+      }
+    },
+    chapterFinished(name, seconds) {
+      line(`[${elapsed()}] ${name} done in ${formatDuration(seconds)}`);
+    },
+    problem(text) {
+      clearLive();
+      terminal.error(`${text}\n`);
+    },
+    chapterStderr(text) {
+      clearLive();
+      terminal.error(text);
+    },
+    info(text) {
+      line(text);
+    },
+  };
+}

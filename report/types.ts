@@ -1,0 +1,119 @@
+import type { Token } from "marked";
+
+/** A position in a project file; `file` is relative to the project root, line and column are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type OptionValue = string | number | boolean;
+
+export interface BlockOptions {
+  echo: boolean;
+  eval: boolean;
+  output: boolean;
+  include: boolean;
+  fold: boolean;
+  error: boolean;
+  timeout: number;
+  label?: string;
+  caption?: string;
+}
+
+export interface CodeBlock {
+  kind: "code";
+  /** Position among the chapter's executable blocks, from 0. */
+  index: number;
+  lang: string;
+  /** The fence content verbatim, option lines included. */
+  code: string;
+  /** The code without its option lines, as shown in the report. */
+  body: string;
+  options: BlockOptions;
+  /** Options exactly as written in the block. */
+  explicitOptions: Record<string, OptionValue>;
+  /** Line of the opening fence. */
+  fenceLine: number;
+  /** Line of the first line of `code`. */
+  codeLine: number;
+  /** SHA-256 of `code`. */
+  hash: string;
+}
+
+export interface InlineExpression {
+  /** Position among the chapter's inline expressions, from 0. */
+  index: number;
+  source: string;
+  location: SourceLocation;
+}
+
+export interface CrossReference {
+  label: string;
+  location: SourceLocation;
+}
+
+export interface ProseNode {
+  kind: "prose";
+  tokens: Token[];
+  line: number;
+}
+
+export type ChapterNode = ProseNode | CodeBlock;
+
+export interface Chapter {
+  /** Path relative to the project root, e.g. `chapters/00-introduction.md`. */
+  path: string;
+  /** File name without extension, e.g. `00-introduction`. */
+  name: string;
+  title: string;
+  description?: string;
+  params: Record<string, string>;
+  nodes: ChapterNode[];
+  blocks: CodeBlock[];
+  inlines: InlineExpression[];
+  references: CrossReference[];
+  /** The Markdown source (line endings normalised), for code frames. */
+  source: string;
+}
+
+export type ConsoleStream = "log" | "info" | "debug" | "warn" | "error";
+
+export type TableCell = string | number | boolean | null;
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  /** Stack with chapter frames mapped to Markdown lines and project paths made relative. */
+  stack: string;
+  location?: SourceLocation;
+}
+
+/** A block's output as plain data: produced by the chapter process, rendered by the build. */
+export type Output =
+  | { kind: "console"; stream: ConsoleStream; text: string }
+  | { kind: "text"; text: string }
+  | { kind: "scalar"; text: string }
+  | { kind: "html"; html: string }
+  | { kind: "table"; columns: string[]; rows: TableCell[][]; totalRows: number }
+  | { kind: "json"; text: string }
+  | { kind: "tensor"; dtype: string; shape: number[]; preview: string }
+  | { kind: "error"; error: SerializedError };
+
+export type BlockStatus = "ok" | "error" | "timeout" | "not-run";
+
+export interface BlockResult {
+  index: number;
+  status: BlockStatus;
+  outputs: Output[];
+  error?: SerializedError;
+  seconds: number;
+}
+
+export type InlineResult = { ok: true; output: Output } | { ok: false; error: SerializedError };
+
+export interface ChapterResult {
+  blocks: BlockResult[];
+  /** One per inline expression; absent when the chapter stopped before evaluating them. */
+  inlines?: InlineResult[];
+}
