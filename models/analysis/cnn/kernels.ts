@@ -1,0 +1,62 @@
+/** Convolution kernels read out of a model as plain arrays. */
+import type { LayersModel } from "../../tf.ts";
+
+export interface ConvKernels {
+  layer: string;
+  size: number;
+  inChannels: number;
+  outChannels: number;
+  /** Weights in the layer's [row, column, in, out] order. */
+  weights: Float32Array;
+}
+
+/** One 2-D kernel (row-major, size × size) for an output channel. */
+export interface KernelSlice {
+  layer: string;
+  channel: number;
+  size: number;
+  values: Float32Array;
+  /** L2 norm of the channel's full kernel (all input channels). */
+  norm: number;
+}
+
+export function convKernels(model: LayersModel, layerName: string): ConvKernels {
+  const layer = model.getLayer(layerName);
+  const kernel = layer.getWeights()[0];
+  const [size, , inChannels, outChannels] = kernel.shape as number[];
+  return { layer: layerName, size, inChannels, outChannels, weights: kernel.dataSync() as Float32Array };
+}
+
+/** Per output channel, the kernel averaged over input channels, with the full kernel's norm. */
+export function averagedKernels(kernels: ConvKernels): KernelSlice[] {
+  const { size, inChannels, outChannels, weights } = kernels;
+  return Array.from({ length: outChannels }, (_, channel) => {
+    const values = new Float32Array(size * size);
+    let energy = 0;
+    for (let p = 0; p < size * size; p++) {
+      let sum = 0;
+      for (let c = 0; c < inChannels; c++) {
+        const w = weights[(p * inChannels + c) * outChannels + channel];
+        sum += w;
+        energy += w * w;
+      }
+      values[p] = sum / inChannels;
+    }
+    return { layer: kernels.layer, channel, size, values, norm: Math.sqrt(energy) };
+  });
+}
+
+/** Norm of every (input channel, output channel) 2-D kernel: rows are outputs, columns inputs. */
+export function kernelNormMatrix(kernels: ConvKernels): Float32Array {
+  const { size, inChannels, outChannels, weights } = kernels;
+  const out = new Float32Array(outChannels * inChannels);
+  for (let p = 0; p < size * size; p++) {
+    for (let c = 0; c < inChannels; c++) {
+      for (let o = 0; o < outChannels; o++) {
+        const w = weights[(p * inChannels + c) * outChannels + o];
+        out[o * inChannels + c] += w * w;
+      }
+    }
+  }
+  return out.map(Math.sqrt);
+}

@@ -1,0 +1,177 @@
+/** Linear probes: how linearly decodable the digit class is from each stage's activations. */
+import { type LayersModel, type Tensor, tf, type tfCore } from "../../tf.ts";
+import { createRng, permutation } from "../../seed.ts";
+import { featureStages, forEachBatch, stageOutputs } from "./stages.ts";
+
+export const INPUT_STAGE = "input";
+
+/** Each stage's activations average-pooled to a `grid × grid` map, flattened per image. */
+export async function pooledFeatures(
+  model: LayersModel,
+  x: Tensor,
+  options: { grid?: number; batchSize?: number } = {},
+): Promise<Map<string, { dims: number; data: Float32Array }>> {
+  const grid = options.grid ?? 7;
+  const stages = featureStages(model);
+  const n = x.shape[0];
+  const names = [INPUT_STAGE, ...stages.map((s) => s.name)];
+  const features = new Map<string, { dims: number; data: Float32Array }>();
+  await forEachBatch(x, options.batchSize ?? 250, (batch, start) => {
+    const outputs: Record<string, tfCore.Tensor4D> = {
+      ...stageOutputs(model, batch, stages.map((s) => s.name)),
+      [INPUT_STAGE]: batch as tfCore.Tensor4D,
+    };
+    try {
+      for (const name of names) {
+        const t = outputs[name];
+        const side = t.shape[1];
+        if (side % grid !== 0) throw new Error(`${name}: ${side} is not a multiple of the ${grid} grid`);
+        const pooled = tf.tidy(() => {
+          const f = side / grid;
+          const p = f === 1 ? t : tf.avgPool(t, f, f, "valid");
+          return tf.reshape(p, [p.shape[0], -1]);
+        });
+        const dims = pooled.shape[1] as number;
+        if (!features.has(name)) features.set(name, { dims, data: new Float32Array(n * dims) });
+        features.get(name)!.data.set(pooled.dataSync() as Float32Array, start * dims);
+        pooled.dispose();
+      }
+    } finally {
+      for (const s of stages) outputs[s.name].dispose();
+    }
+  });
+  return features;
+}
+
+export interface ProbeOptions {
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  l2?: number;
+  seed?: number;
+}
+
+export interface ProbeResult {
+  dims: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+}
+
+function standardiser(train: Float32Array, dims: number) {
+  const n = train.length / dims;
+  const mean = new Float32Array(dims), std = new Float32Array(dims);
+  for (let i = 0; i < n; i++) for (let d = 0; d < dims; d++) mean[d] += train[i * dims + d] / n;
+  for (let i = 0; i < n; i++) {
+    for (let d = 0; d < dims; d++) std[d] += (train[i * dims + d] - mean[d]) ** 2 / n;
+  }
+  for (let d = 0; d < dims; d++) std[d] = Math.sqrt(std[d]) + 1e-6;
+  return (data: Float32Array) => {
+    const out = new Float32Array(data.length);
+    for (let i = 0; i < data.length; i++) out[i] = (data[i] - mean[i % dims]) / std[i % dims];
+    return out;
+  };
+}
+
+function accuracy(w: tfCore.Variable, b: tfCore.Variable, x: tfCore.Tensor2D, labels: Int32Array): number {
+  const predicted = tf.tidy(() => tf.argMax(tf.add(tf.matMul(x, w), b), 1)).dataSync();
+  let correct = 0;
+  predicted.forEach((p, i) => (correct += p === labels[i] ? 1 : 0));
+  return correct / labels.length;
+}
+
+/** Softmax regression on standardised features (zero-initialised, seeded mini-batch Adam, L2 penalty). */
+export function trainLinearProbe(
+  train: { data: Float32Array; labels: Int32Array },
+  test: { data: Float32Array; labels: Int32Array },
+  dims: number,
+  options: ProbeOptions = {},
+): ProbeResult {
+  const { epochs = 20, batchSize = 256, learningRate = 0.01, l2 = 1e-4, seed = 0 } = options;
+  const classes = 10;
+  const standardise = standardiser(train.data, dims);
+  const n = train.labels.length;
+  const trainData = standardise(train.data);
+  const xTrain = tf.tensor2d(trainData, [n, dims]);
+  const xTest = tf.tensor2d(standardise(test.data), [test.labels.length, dims]);
+  const w = tf.variable(tf.zeros([dims, classes]));
+  const b = tf.variable(tf.zeros([classes]));
+  const optimizer = tf.train.adam(learningRate);
+  const rng = createRng(seed);
+  const shuffledX = new Float32Array(n * dims);
+  const shuffledY = new Int32Array(n);
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = permutation(n, rng);
+      order.forEach((from, to) => {
+        shuffledX.set(trainData.subarray(from * dims, (from + 1) * dims), to * dims);
+        shuffledY[to] = train.labels[from];
+      });
+      for (let start = 0; start < n; start += batchSize) {
+        const end = Math.min(n, start + batchSize);
+        const xb = tf.tensor2d(shuffledX.subarray(start * dims, end * dims), [end - start, dims]);
+        const yb = tf.tidy(() =>
+          tf.cast(tf.oneHot(tf.tensor1d(shuffledY.subarray(start, end), "int32"), classes), "float32")
+        );
+        optimizer.minimize(
+          () => {
+            const loss = tf.losses.softmaxCrossEntropy(yb, tf.add(tf.matMul(xb, w), b));
+            return tf.add(loss, tf.mul(l2, tf.sum(tf.square(w)))) as tfCore.Scalar;
+          },
+          false,
+          [w, b],
+        );
+        tf.dispose([xb, yb]);
+      }
+    }
+    return {
+      dims,
+      trainAccuracy: accuracy(w, b, xTrain, train.labels),
+      testAccuracy: accuracy(w, b, xTest, test.labels),
+    };
+  } finally {
+    tf.dispose([xTrain, xTest, w, b]);
+    optimizer.dispose();
+  }
+}
+
+export interface StageProbe extends ProbeResult {
+  stage: string;
+  /** 0 for the input, then 1, 2, … along the network. */
+  depth: number;
+}
+
+/** Probes every stage (and the input) of `model`: features from `train` and `test` images, one probe each. */
+export async function probeStages(
+  model: LayersModel,
+  train: { x: Tensor; labels: Int32Array },
+  test: { x: Tensor; labels: Int32Array },
+  options: ProbeOptions & { grid?: number } = {},
+): Promise<StageProbe[]> {
+  const trainFeatures = await pooledFeatures(model, train.x, { grid: options.grid });
+  const testFeatures = await pooledFeatures(model, test.x, { grid: options.grid });
+  return [...trainFeatures.keys()].map((stage, depth) => {
+    const tr = trainFeatures.get(stage)!, te = testFeatures.get(stage)!;
+    const result = trainLinearProbe(
+      { data: tr.data, labels: train.labels },
+      { data: te.data, labels: test.labels },
+      tr.dims,
+      options,
+    );
+    return { stage, depth, ...result };
+  });
+}
+
+/** A probe on the raw 28 × 28 pixels, the reference every pooled stage is compared against. */
+export function probePixels(
+  train: { x: Tensor; labels: Int32Array },
+  test: { x: Tensor; labels: Int32Array },
+  options: ProbeOptions = {},
+): ProbeResult {
+  const dims = train.x.size / train.x.shape[0];
+  return trainLinearProbe(
+    { data: train.x.dataSync() as Float32Array, labels: train.labels },
+    { data: test.x.dataSync() as Float32Array, labels: test.labels },
+    dims,
+    options,
+  );
+}
