@@ -20,8 +20,8 @@ async function main(args: string[]): Promise<number> {
   const outcome = await build(
     {
       root: ROOT,
-      chaptersDir: "chapters",
-      outDir: "dist",
+      chaptersDir: command.chaptersDir ?? "chapters",
+      outDir: command.outDir ?? "dist",
       cacheDir: ".cache",
       templateDir: "templates",
       select: command.chapters,

@@ -5,6 +5,8 @@ export interface BuildCommand {
   keepGoing: boolean;
   fresh: boolean;
   params: Record<string, string>;
+  chaptersDir?: string;
+  outDir?: string;
 }
 
 export type Command = BuildCommand | { command: "help" } | { command: "invalid"; message: string };
@@ -22,6 +24,8 @@ Options:
   --keep-going        render failing blocks as error boxes and continue; exit code is still 1
   --fresh             ignore caches and run everything again
   --param key=value   set a parameter visible to chapters as params.key (repeatable)
+  --chapters DIR      read chapters from DIR instead of chapters/
+  --out DIR           write the report into DIR instead of dist/
   -h, --help          show this help
 
 Exit code 0 only when every block ran as expected.`;
@@ -46,7 +50,12 @@ export function parseCommandLine(args: readonly string[]): Command {
     const arg = rest.shift()!;
     if (arg === "--keep-going") command.keepGoing = true;
     else if (arg === "--fresh") command.fresh = true;
-    else if (arg === "--param" || arg.startsWith("--param=")) {
+    else if (arg === "--chapters" || arg === "--out") {
+      const value = rest.shift();
+      if (!value || value.startsWith("-")) return { command: "invalid", message: `${arg} needs a directory` };
+      if (arg === "--chapters") command.chaptersDir = value;
+      else command.outDir = value;
+    } else if (arg === "--param" || arg.startsWith("--param=")) {
       const value = arg === "--param" ? rest.shift() : arg.slice("--param=".length);
       const match = value === undefined ? null : /^([A-Za-z_][\w.-]*)=(.*)$/s.exec(value);
       if (!match) return { command: "invalid", message: `--param needs key=value, got "${value ?? ""}"` };
