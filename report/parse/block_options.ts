@@ -66,9 +66,10 @@ export function parseBlockOptions(code: string, file: string, firstLine: number)
     const match = OPTION_LINE.exec(lines[count]);
     if (!match) break;
     const line = firstLine + count;
-    const column = lines[count].indexOf("//|") + 4;
-    const at = { file, line, column };
     const entry = /^\s*([A-Za-z_][\w-]*)\s*:(.*)$/.exec(match[1]);
+    const afterMarker = lines[count].indexOf("//|") + 3;
+    const keyOffset = entry ? lines[count].indexOf(entry[1], afterMarker) : afterMarker;
+    const at = { file, line, column: keyOffset + 1 };
     if (!entry) throw new ReportError(`block option must be written "//| key: value"`, at);
     const [, key, rawValue] = entry;
     const reader = READERS[key as keyof BlockOptions];

@@ -27,7 +27,9 @@ const emit = (output: Output) => {
   if (currentBlock >= 0 && keepOutputs) send({ type: "output", index: currentBlock, output });
 };
 
-await import("@tensorflow/tfjs-core").catch(() => undefined);
+// tfjs decides once, when first loaded, whether it runs in a browser; load it before `window` exists.
+const tfjs = await import("@tensorflow/tfjs-core").catch(() => undefined);
+tfjs?.env().set("PROD", true);
 const { document } = parseHTML("<!DOCTYPE html><html><head></head><body></body></html>");
 const globals = globalThis as Record<string, unknown>;
 globals.document = document;

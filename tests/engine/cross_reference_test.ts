@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { parseChapter } from "../../report/parse/chapter.ts";
+import { checkReferences, numberFloats } from "../../report/render/numbering.ts";
+import { renderProse } from "../../report/render/prose.ts";
+import { Slugger } from "../../report/render/slug.ts";
+
+const first = parseChapter(
+  "chapters/01-a.md",
+  "See @fig-b and @tbl-a.\n\n```ts\n//| label: fig-a\n1\n```\n\n```ts\n//| label: tbl-a\n[]\n```\n",
+);
+const second = parseChapter(
+  "chapters/02-b.md",
+  "```ts\n//| label: fig-b\n//| caption: B\n2\n```\n\nAnd @fig-missing.\n",
+);
+
+Deno.test("numbering: figures and tables are numbered separately across chapters", () => {
+  const { numbering, errors } = numberFloats([first, second]);
+  assert.deepEqual(errors, []);
+  assert.deepEqual([...numbering.values()].map((float) => [float.label, float.kind, float.number]), [
+    ["fig-a", "figure", 1],
+    ["tbl-a", "table", 1],
+    ["fig-b", "figure", 2],
+  ]);
+});
+
+Deno.test("numbering: a label used twice is an error at the second block", () => {
+  const again = parseChapter("chapters/03-c.md", "\n```ts\n//| label: fig-a\n3\n```\n");
+  const { errors } = numberFloats([first, again]);
+  assert.equal(errors.length, 1);
+  assert.deepEqual(errors[0].location, { file: "chapters/03-c.md", line: 2, column: 1 });
+});
+
+Deno.test("references: an unknown reference is an error at its position", () => {
+  const { numbering } = numberFloats([first, second]);
+  const errors = checkReferences([first, second], numbering);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0].message, /unknown reference @fig-missing/);
+  assert.deepEqual(errors[0].location, { file: "chapters/02-b.md", line: 7, column: 5 });
+});
+
+Deno.test("references: prose links to the numbered float", () => {
+  const { numbering } = numberFloats([first, second]);
+  const prose = first.nodes[0];
+  assert.equal(prose.kind, "prose");
+  const html = renderProse(prose.kind === "prose" ? prose.tokens : [], {
+    numbering,
+    inlines: [],
+    slugger: new Slugger(),
+    sources: () => undefined,
+    chapterPath: first.path,
+    toc: [],
+  });
+  assert.ok(html.includes('<a class="xref" href="#fig-b">Figure 2</a>'));
+  assert.ok(html.includes('<a class="xref" href="#tbl-a">Table 1</a>'));
+});

@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { renderOutput, renderOutputs } from "../../report/render/outputs.ts";
+import { escapeHtml } from "../../report/render/escape.ts";
+import { renderProse } from "../../report/render/prose.ts";
+import { Slugger } from "../../report/render/slug.ts";
+import { parseChapter } from "../../report/parse/chapter.ts";
+import type { Output } from "../../report/types.ts";
+
+const noSources = () => undefined;
+const HOSTILE = `<script>alert("x")</script> & 'quote'`;
+
+Deno.test("escaping: every captured text kind is HTML-escaped", () => {
+  const outputs: Output[] = [
+    { kind: "console", stream: "log", text: HOSTILE },
+    { kind: "console", stream: "warn", text: HOSTILE },
+    { kind: "text", text: HOSTILE },
+    { kind: "scalar", text: HOSTILE },
+    { kind: "json", text: JSON.stringify({ key: HOSTILE }) },
+    { kind: "table", columns: [HOSTILE], rows: [[HOSTILE]], totalRows: 1 },
+    { kind: "tensor", dtype: "float32", shape: [1], preview: HOSTILE },
+    { kind: "error", error: { name: "Error", message: HOSTILE, stack: `at ${HOSTILE}` } },
+  ];
+  for (const output of outputs) {
+    const html = renderOutput(output, noSources);
+    assert.ok(!html.includes("<script>"), `${output.kind} leaked a tag: ${html}`);
+  }
+  assert.equal(escapeHtml(`<a href="x">&'</a>`), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+});
+
+Deno.test("escaping: DOM output is inlined as HTML", () => {
+  const html = renderOutput({ kind: "html", html: '<svg viewBox="0 0 1 1"><rect/></svg>' }, noSources);
+  assert.ok(html.includes('<svg viewBox="0 0 1 1"><rect/></svg>'));
+});
+
+Deno.test("outputs: consecutive console lines share one box, streams stay apart", () => {
+  const html = renderOutputs([
+    { kind: "console", stream: "log", text: "one" },
+    { kind: "console", stream: "error", text: "two" },
+    { kind: "scalar", text: "3" },
+    { kind: "console", stream: "info", text: "four" },
+  ], noSources);
+  assert.equal(html.match(/class="output console"/g)?.length, 2);
+  assert.ok(html.includes('<span class="stream-error">'));
+});
+
+Deno.test("outputs: tables mark numeric columns and note truncation", () => {
+  const html = renderOutput({
+    kind: "table",
+    columns: ["n", "s"],
+    rows: [[1, "a"], [null, "b"]],
+    totalRows: 900,
+  }, noSources);
+  assert.ok(html.includes('<th class="num">n</th><th>s</th>'));
+  assert.ok(html.includes("First 2 of 900 rows."));
+});
+
+Deno.test("outputs: an error box shows the location and a code frame from the chapter", () => {
+  const source = "line one\nconst x = boom();\nline three";
+  const html = renderOutput({
+    kind: "error",
+    error: {
+      name: "TypeError",
+      message: "boom is not a function",
+      stack: "",
+      location: { file: "c.md", line: 2, column: 11 },
+    },
+  }, (file) => file === "c.md" ? source : undefined);
+  assert.ok(html.includes("c.md:2:11"));
+  assert.ok(html.includes("&gt; 2 | const x = boom();"));
+});
+
+Deno.test("prose: inline values are escaped, headings get stable de-duplicated ids", () => {
+  const node = parseChapter("c.md", "## Results\n\nValue ${x} here.\n\n## Results\n").nodes[0];
+  const tokens = node.kind === "prose" ? node.tokens : [];
+  const toc: { depth: number; id: string; text: string }[] = [];
+  const html = renderProse(tokens, {
+    numbering: new Map(),
+    inlines: [{ ok: true, output: { kind: "text", text: "<b>" } }],
+    slugger: new Slugger(),
+    sources: noSources,
+    chapterPath: "c.md",
+    toc,
+  });
+  assert.ok(html.includes("Value &lt;b&gt; here."));
+  assert.deepEqual(toc.map((entry) => entry.id), ["results", "results-1"]);
+});
+
+Deno.test("slugs: accents, punctuation and reserved ids", () => {
+  const slugger = new Slugger();
+  slugger.reserve("fig-a");
+  assert.equal(slugger.slug("Čtení — a “quote”!"), "cteni-a-quote");
+  assert.equal(slugger.slug("fig a"), "fig-a-1");
+});
