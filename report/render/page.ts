@@ -15,9 +15,9 @@ export interface PageInput {
   appendix?: string;
 }
 
-/** Fills `{{name}}` slots of the template; unknown slots are left visible so they are noticed. */
+/** Fills `<!-- slot:name -->` comments of the template; unknown slots stay as they are, so they are noticed. */
 export function fillTemplate(template: string, slots: Record<string, string>): string {
-  return template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => slots[name] ?? whole);
+  return template.replace(/<!--\s*slot:([a-z_]+)\s*-->/g, (whole, name: string) => slots[name] ?? whole);
 }
 
 /** Table of contents: chapter titles (h1) with their sections (h2). */
@@ -40,12 +40,11 @@ export function renderToc(chapters: readonly RenderedChapter[]): string {
 export function renderPage(template: Template, input: PageInput): string {
   const description = input.description ? `<p class="subtitle">${escapeHtml(input.description)}</p>` : "";
   return fillTemplate(template.html, {
-    title: escapeHtml(input.title),
+    title: `<title>${escapeHtml(input.title)}</title>`,
     title_block: `<header class="title-block">\n<h1 class="report-title">${
       escapeHtml(input.title)
     }</h1>\n${description}\n</header>`,
-    style: template.css,
-    print_style: template.printCss,
+    styles: `<style>\n${template.css}</style>\n<style media="print">\n${template.printCss}</style>`,
     toc: renderToc(input.chapters),
     content: input.chapters.map((chapter) => chapter.html).join("\n"),
     appendix: input.appendix ?? "",
