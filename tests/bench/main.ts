@@ -1,0 +1,86 @@
+/**
+ * `deno task bench`: measures every available backend, each in its own process, prints a table and saves
+ * the results to `.cache/bench/results.json`.
+ *
+ * Flags: `--backends=wasm,cpu` · `--seconds=5` (per workload) · `--to-target=wasm` (backends that train
+ * both models to target; `none` skips) · `--profile=full|quick` (the training profile used for that).
+ */
+import { backendLine } from "../../models/backend.ts";
+import { type BackendResult, RESULT_PREFIX } from "./measure.ts";
+import { formatTable } from "./table.ts";
+
+const projectRoot = new URL("../../", import.meta.url);
+
+function flag(name: string, fallback: string): string {
+  return Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
+}
+
+function nativeInstalled(packageName: string): boolean {
+  try {
+    return Deno.statSync(new URL(`node_modules/${packageName}/package.json`, projectRoot)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+function defaultBackends(): string[] {
+  const natives = [
+    ...(nativeInstalled("@tensorflow/tfjs-node-gpu") ? ["tensorflow-gpu"] : []),
+    ...(nativeInstalled("@tensorflow/tfjs-node") ? ["tensorflow"] : []),
+  ];
+  return [...natives, "wasm", "cpu"];
+}
+
+async function runMeasurement(backend: string, args: string[]): Promise<BackendResult | string> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("measure.ts", import.meta.url).pathname, backend, ...args],
+    stdout: "piped",
+    stderr: "inherit",
+    cwd: projectRoot.pathname,
+  });
+  const output = await command.output();
+  const line = new TextDecoder().decode(output.stdout).split("\n").find((l) => l.startsWith(RESULT_PREFIX));
+  if (!output.success || line === undefined) return `${backend}: measurement failed (exit ${output.code})`;
+  return JSON.parse(line.slice(RESULT_PREFIX.length)) as BackendResult;
+}
+
+async function main(): Promise<void> {
+  const backends = flag("backends", defaultBackends().join(",")).split(",");
+  const toTarget = flag("to-target", "wasm").split(",");
+  const profile = flag("profile", "full");
+  const seconds = flag("seconds", "5");
+  const results: BackendResult[] = [];
+  for (const backend of backends) {
+    const args = [`--seconds=${seconds}`, ...(toTarget.includes(backend) ? [`--to-target=${profile}`] : [])];
+    console.error(
+      `measuring ${backend}${toTarget.includes(backend) ? ` (and training to target, ${profile})` : ""}…`,
+    );
+    const result = await runMeasurement(backend, args);
+    if (typeof result === "string") {
+      console.error(result);
+      continue;
+    }
+    console.error(backendLine({ name: result.backend, reason: result.reason, threads: result.threads }));
+    if (
+      result.backend !== backend && !(backend.startsWith("tensorflow") && result.backend === "tensorflow")
+    ) {
+      console.error(`${backend} is not available here; skipped`);
+      continue;
+    }
+    results.push(result);
+  }
+  console.log(formatTable(results));
+  const record = {
+    date: new Date().toISOString(),
+    deno: Deno.version.deno,
+    cores: navigator.hardwareConcurrency,
+    profile,
+    results,
+  };
+  const dir = new URL(".cache/bench/", projectRoot);
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(new URL("results.json", dir), JSON.stringify(record, null, 2) + "\n");
+  console.error(`saved ${new URL("results.json", dir).pathname}`);
+}
+
+if (import.meta.main) await main();
