@@ -252,8 +252,12 @@ class LstmCell {
   }
 
   readout(h: Tensor): Float32Array {
-    return tf.tidy(() => tf.sigmoid(tf.add(tf.matMul(h, this.readoutWeights), this.readoutBias)))
-      .dataSync() as Float32Array;
+    const probability = tf.tidy(() =>
+      tf.sigmoid(tf.add(tf.matMul(h, this.readoutWeights), this.readoutBias))
+    );
+    const values = probability.dataSync() as Float32Array;
+    probability.dispose();
+    return values;
   }
 
   dispose(): void {
