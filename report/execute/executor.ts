@@ -5,6 +5,7 @@ import type { ProgressUpdate } from "../progress.ts";
 import { type ChildMessage, MessageDecoder } from "../runtime/protocol.ts";
 import type { BlockResult, Chapter, ChapterResult, InlineResult, SerializedError } from "../types.ts";
 import { planChapter } from "./plan.ts";
+import type { ScopeSnapshot } from "../cache/scope_snapshot.ts";
 
 export const RUNTIME_ENTRY = fileURLToPath(new URL("../runtime/run_chapter.ts", import.meta.url));
 
@@ -58,27 +59,30 @@ export async function executeChapter(
   const skip = new Set<number>();
   let startAt = settings.startAt ?? 0;
   let inlines: InlineResult[] | undefined;
+  let scope: ScopeSnapshot | undefined;
   const runDir = join(settings.cacheDir, "run", `${chapter.name}-${effects.nonce().slice(0, 12)}`);
   try {
     while (true) {
       const attempt = await runAttempt(chapter, settings, effects, observer, runDir, startAt, skip, results);
       inlines = attempt.inlines;
+      scope = attempt.scope;
       if (attempt.abortedAt === undefined || !settings.keepGoing) break;
       skip.add(attempt.abortedAt);
       startAt = attempt.abortedAt + 1;
       if (startAt >= chapter.blocks.length && chapter.inlines.length === 0) break;
     }
   } finally {
-    if (!Deno.env.get("KEEP_RUN")) await effects.remove(runDir);
+    if (!Deno.env.get("REPORT_KEEP_RUN")) await effects.remove(runDir);
   }
   const blocks = chapter.blocks.map((block) =>
     results.get(block.index) ?? { index: block.index, status: "not-run" as const, outputs: [], seconds: 0 }
   );
-  return { blocks, inlines };
+  return { blocks, inlines, scope };
 }
 
 interface Attempt {
   inlines?: InlineResult[];
+  scope?: ScopeSnapshot;
   /** Block whose process was killed (timeout) or died. */
   abortedAt?: number;
 }
@@ -120,6 +124,7 @@ async function runAttempt(
   let timedOut: number | undefined;
   let done = false;
   const inlines: InlineResult[] = [];
+  let scope: ScopeSnapshot | undefined;
   const stderrTail: string[] = [];
 
   const handle = (message: ChildMessage) => {
@@ -151,6 +156,7 @@ async function runAttempt(
           status: message.status,
           error: message.error,
           seconds: message.seconds,
+          ...(message.backend ? { backend: message.backend } : {}),
         };
         if (message.index < startAt) {
           if (results.has(message.index)) break;
@@ -162,6 +168,9 @@ async function runAttempt(
       }
       case "inline":
         inlines[message.index] = message.result;
+        break;
+      case "scope":
+        scope = message.snapshot;
         break;
       case "done":
         done = true;
@@ -225,7 +234,7 @@ async function runAttempt(
         stderrTail.join("").trim(),
     );
   }
-  return { inlines: chapter.inlines.length === inlines.length ? inlines : undefined };
+  return { inlines: chapter.inlines.length === inlines.length ? inlines : undefined, scope };
 }
 
 async function* decodeText(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {

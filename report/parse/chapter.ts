@@ -53,6 +53,7 @@ export function parseChapter(path: string, text: string): Chapter {
       flushProse();
       const block = readBlock(token as Tokens.Code, blocks.length, path, locate(start).line);
       blocks.push(block);
+      references.push(...captionReferences(block, path));
       nodes.push(block);
       continue;
     }
@@ -152,4 +153,19 @@ function firstHeading(nodes: ChapterNode[]): string | undefined {
     if (heading) return (heading as Tokens.Heading).text;
   }
   return undefined;
+}
+
+/** References written in a block's caption, located on the caption's option line. */
+function captionReferences(block: CodeBlock, file: string): CrossReference[] {
+  const caption = block.options.caption;
+  if (!caption) return [];
+  const lines = block.code.split("\n");
+  const offset = lines.findIndex((line) => /^\s*\/\/\|\s*caption\s*:/.test(line));
+  const text = lines[offset] ?? "";
+  return [...caption.matchAll(/@((?:fig|tbl)-[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)/g)].map((
+    match,
+  ) => ({
+    label: match[1],
+    location: { file, line: block.codeLine + offset, column: text.indexOf(match[0]) + 1 },
+  }));
 }

@@ -53,3 +53,14 @@ Deno.test("references: prose links to the numbered float", () => {
   assert.ok(html.includes('<a class="xref" href="#fig-b">Figure 2</a>'));
   assert.ok(html.includes('<a class="xref" href="#tbl-a">Table 1</a>'));
 });
+
+Deno.test("references: a caption's references are checked at the caption line", () => {
+  const chapter = parseChapter(
+    "c.md",
+    "```ts\n//| label: fig-x\n//| caption: Compare @fig-nowhere.\n1\n```\n",
+  );
+  const { numbering } = numberFloats([chapter]);
+  const errors = checkReferences([chapter], numbering);
+  assert.equal(errors.length, 1);
+  assert.deepEqual(errors[0].location, { file: "c.md", line: 3, column: 22 });
+});
