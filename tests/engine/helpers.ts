@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { build, type BuildOptions, type BuildOutcome } from "../../report/build.ts";
 import { denoEffects } from "../../report/effects.ts";
-import { silentReporter } from "../../report/terminal.ts";
+import { type BuildReporter, silentReporter } from "../../report/terminal.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 
@@ -9,6 +9,7 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/
 export async function buildFixture(
   name: string,
   options: Partial<BuildOptions> = {},
+  reporter: BuildReporter = silentReporter,
 ): Promise<BuildOutcome & { outDir: string }> {
   const outDir = options.outDir ?? await Deno.makeTempDir({ prefix: "report-test-" });
   const outcome = await build(

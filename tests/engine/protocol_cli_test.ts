@@ -33,6 +33,11 @@ Deno.test("cli: build with chapters, flags and repeated params", () => {
       keepGoing: true,
       fresh: true,
       params: { profile: "quick", a: "b=c" },
+      pdf: "auto",
+      reproducible: false,
+      pageSize: "A4",
+      port: 8000,
+      host: "127.0.0.1",
     },
   );
   assert.equal(parseCommandLine(["--help"]).command, "help");
