@@ -26,7 +26,7 @@ export async function buildFixture(
       ...options,
     },
     denoEffects,
-    silentReporter,
+    reporter,
   );
   return { ...outcome, outDir };
 }
