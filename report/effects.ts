@@ -69,7 +69,7 @@ export const denoEffects: Effects = {
 
 function terminalColumns(): number {
   try {
-    return Deno.consoleSize().columns;
+    return Deno.consoleSize().columns || 100;
   } catch {
     return 100;
   }

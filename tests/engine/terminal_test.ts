@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import type { Terminal } from "../../report/effects.ts";
+import { formatProgress, terminalReporter } from "../../report/terminal.ts";
+
+function recordingTerminal(interactive: boolean): Terminal & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    interactive,
+    columns: 80,
+    write: (text) => void out.push(text),
+    error: (text) => void err.push(text),
+    out,
+    err,
+  };
+}
+
+Deno.test("terminal: a non-interactive terminal gets plain lines with chapter i/N, block j/M, label and elapsed", () => {
+  let clock = 0;
+  const terminal = recordingTerminal(false);
+  const reporter = terminalReporter(terminal, () => clock, 10);
+  reporter.chapterStarted(2, 5, "10-cnn", 3);
+  reporter.blockStarted(0, "fig-filters");
+  for (let epoch = 1; epoch <= 4; epoch++) {
+    clock += 4000;
+    reporter.blockProgress({
+      task: "train",
+      done: epoch,
+      total: 4,
+      metrics: { loss: 0.5 / epoch },
+      etaSeconds: 4 - epoch,
+    });
+  }
+  reporter.blockFinished({ index: 0, status: "ok", outputs: [], seconds: 16 }, "fig-filters");
+  reporter.problem("error: somewhere");
+  const text = terminal.out.join("");
+  assert.ok(!text.includes("\x1b"), "no escape codes");
+  assert.ok(text.includes("[0.0s] chapter 2/5 10-cnn (3 blocks)\n"));
+  assert.ok(text.includes("block 1/3 fig-filters\n"));
+  assert.equal(
+    text.match(/train \d\/4/g)?.length,
+    2,
+    "progress is throttled to one line per interval plus the last",
+  );
+  assert.ok(text.includes("train 4/4 loss=0.1250 ETA 0.0s"));
+  assert.ok(text.includes("[16.0s]   block 1/3 fig-filters ok in 16.0s"));
+  assert.deepEqual(terminal.err, ["error: somewhere\n"]);
+});
+
+Deno.test("terminal: an interactive terminal keeps one live status line", () => {
+  const terminal = recordingTerminal(true);
+  const reporter = terminalReporter(terminal, () => 0);
+  reporter.chapterStarted(1, 1, "00-introduction", 1);
+  reporter.blockStarted(0, "line 3");
+  reporter.blockProgress({ task: "count", done: 1, total: 2 });
+  assert.ok(terminal.out.at(-1)?.startsWith("\r\x1b[2K"));
+  assert.ok(terminal.out.at(-1)?.includes("count 1/2"));
+});
+
+Deno.test("terminal: progress text", () => {
+  assert.equal(formatProgress({ task: "fit", done: 3, total: 10 }), "fit 3/10");
+  assert.equal(
+    formatProgress({ task: "fit", done: 3, total: 10, metrics: { acc: 0.98765, n: 5 }, etaSeconds: 75 }),
+    "fit 3/10 acc=0.9877 n=5 ETA 1m15s",
+  );
+});
