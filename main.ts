@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
-import { build } from "./report/build.ts";
 import { parseCommandLine, USAGE } from "./report/cli.ts";
 import { denoEffects } from "./report/effects.ts";
-import { terminalReporter } from "./report/terminal.ts";
+import { runBuild } from "./report/run_build.ts";
+import { formatDuration, terminalReporter } from "./report/terminal.ts";
 
 const ROOT = fileURLToPath(new URL(".", import.meta.url)).replace(/\/$/, "");
 
@@ -16,22 +16,12 @@ async function main(args: string[]): Promise<number> {
     console.error(`error: ${command.message}\n\n${USAGE}`);
     return 2;
   }
+  if (command.command === "dev") {
+    const { runDevServer } = await import("./report/dev/dev_command.ts");
+    return await runDevServer(command, ROOT);
+  }
   const reporter = terminalReporter(denoEffects.terminal, denoEffects.now);
-  const outcome = await build(
-    {
-      root: ROOT,
-      chaptersDir: command.chaptersDir ?? "chapters",
-      outDir: command.outDir ?? "dist",
-      cacheDir: ".cache",
-      templateDir: "templates",
-      select: command.chapters,
-      keepGoing: command.keepGoing,
-      fresh: command.fresh,
-      params: command.params,
-    },
-    denoEffects,
-    reporter,
-  );
+  const { outcome, pdf, pdfSeconds } = await runBuild(command, ROOT, denoEffects, reporter);
   if (!outcome.ok) {
     const count = outcome.problems.length;
     reporter.problem(
@@ -40,8 +30,20 @@ async function main(args: string[]): Promise<number> {
           ? ` (report with error boxes: ${outcome.outputPath})`
           : "; the last good report was kept"),
     );
+    return 1;
   }
-  return outcome.ok ? 0 : 1;
+  if (pdf?.status === "printed") {
+    reporter.info(`PDF written to ${pdf.result.pdfPath} in ${formatDuration(pdfSeconds ?? 0)}`);
+  } else if (pdf?.status === "unchanged") {
+    reporter.info(`PDF unchanged: ${pdf.pdfPath}`);
+  } else if (pdf?.status === "no-chromium" || pdf?.status === "failed") {
+    const required = command.pdf === "required";
+    (required ? reporter.problem : reporter.info)(
+      pdf.status === "no-chromium" ? pdf.message : `PDF not written: ${pdf.message}`,
+    );
+    if (required) return 1;
+  }
+  return 0;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -2,7 +2,7 @@ import { isAbsolute, join } from "node:path";
 import { chapterFiles, selectChapters } from "./chapters.ts";
 import type { Effects } from "./effects.ts";
 import { ReportError } from "./errors.ts";
-import { executeChapter, type ExecuteSettings, type ExecutionObserver } from "./execute/executor.ts";
+import type { ExecuteSettings, ExecutionObserver } from "./execute/executor.ts";
 import { parseChapter } from "./parse/chapter.ts";
 import { formatProblem, type Problem, problemFromError, problemFromSerialized } from "./problems.ts";
 import { ranAsExpected } from "./render/block.ts";
@@ -44,8 +44,15 @@ export interface ExecutedChapter {
   seconds: number;
 }
 
+/** Stylesheet text appended to the template's screen and print styles. */
+export interface ExtraStyles {
+  css?: string;
+  printCss?: string;
+}
+
 export interface BuildExtensions {
   execute?: ChapterExecutor;
+  styles?: ExtraStyles;
   /** HTML appended after the chapters (e.g. a build summary); must be deterministic. */
   appendix?: (executed: readonly ExecutedChapter[]) => string | Promise<string>;
 }
@@ -68,13 +75,17 @@ export function outputFileName(subset: boolean, failed: boolean): string {
   return `${subset ? "partial" : "report"}${failed ? ".failed" : ""}.html`;
 }
 
-async function loadTemplate(effects: Effects, dir: string): Promise<Template> {
+async function loadTemplate(effects: Effects, dir: string, extraStyles: ExtraStyles = {}): Promise<Template> {
   const [html, css, printCss] = await Promise.all([
     effects.readTextFile(join(dir, "report.html")),
     effects.readTextFile(join(dir, "report.css")),
     effects.readTextFile(join(dir, "print.css")),
   ]);
-  return { html, css, printCss };
+  return {
+    html,
+    css: extraStyles.css ? `${css}\n${extraStyles.css}` : css,
+    printCss: extraStyles.printCss ? `${printCss}\n${extraStyles.printCss}` : printCss,
+  };
 }
 
 function blockLabel(chapter: Chapter, index: number): string {
@@ -151,9 +162,10 @@ export async function build(
   const referenceProblems = [...errors, ...checkReferences(chosen, numbering)].map(problemFromError);
   if (referenceProblems.length > 0) return fail(referenceProblems);
 
-  const template = await loadTemplate(effects, resolvePath(root, options.templateDir));
+  const template = await loadTemplate(effects, resolvePath(root, options.templateDir), extensions.styles);
   const execute: ChapterExecutor = extensions.execute ??
-    ((chapter, settings, observer) => executeChapter(chapter, settings, effects, observer));
+    (async (chapter, settings, observer) =>
+      (await import("./execute/executor.ts")).executeChapter(chapter, settings, effects, observer));
   const executed: ExecutedChapter[] = [];
   for (const [position, chapter] of chosen.entries()) {
     reporter.chapterStarted(position + 1, chosen.length, chapter.name, chapter.blocks.length);

@@ -1,18 +1,28 @@
-/** The command line: `build [CHAPTER…] [--keep-going] [--fresh] [--param key=value]… [--help]`. */
+/** `auto`: print when Chromium is found, else say how to install it; `required`: fail without it. */
+export type PdfMode = "auto" | "required" | "skip";
+
+/** The command line: `build|dev [CHAPTER…] [--keep-going] [--fresh] [--param key=value]… [--help]`. */
 export interface BuildCommand {
-  command: "build";
+  command: "build" | "dev";
   chapters: string[];
   keepGoing: boolean;
   fresh: boolean;
   params: Record<string, string>;
   chaptersDir?: string;
   outDir?: string;
+  pdf: PdfMode;
+  reproducible: boolean;
+  pageSize: "A4" | "Letter";
+  /** Dev server address (dev only). */
+  port: number;
+  host: string;
 }
 
 export type Command = BuildCommand | { command: "help" } | { command: "invalid"; message: string };
 
 export const USAGE = `Usage: deno task build [CHAPTER…] [options]
-       deno run -A main.ts build [CHAPTER…] [options]
+       deno task dev [CHAPTER…] [--port N] [options]
+       deno run -A main.ts build|dev [CHAPTER…] [options]
 
 Runs the TypeScript blocks of chapters/*.md in order and writes dist/report.html
 (a subset of chapters writes dist/partial.html).
@@ -22,7 +32,13 @@ Arguments:
 
 Options:
   --keep-going        render failing blocks as error boxes and continue; exit code is still 1
-  --fresh             ignore caches and run everything again
+  --fresh             ignore the block cache and run everything again (it is refreshed)
+  --reproducible      leave run times, cache state and machine details out of the report
+  --pdf               require dist/report.pdf (fail when Chromium is missing)
+  --no-pdf            do not print the PDF
+  --letter            print the PDF on US Letter instead of A4
+  --port N            dev: serve on 127.0.0.1:N (default 8000)
+  --host ADDRESS      dev: listen on ADDRESS instead of 127.0.0.1
   --param key=value   set a parameter visible to chapters as params.key (repeatable)
   --chapters DIR      read chapters from DIR instead of chapters/
   --out DIR           write the report into DIR instead of dist/
@@ -38,19 +54,38 @@ export function parseCommandLine(args: readonly string[]): Command {
       : { command: "help" };
   }
   const name = rest.shift();
-  if (name !== "build") return { command: "invalid", message: `unknown command "${name}"` };
+  if (name !== "build" && name !== "dev") return { command: "invalid", message: `unknown command "${name}"` };
   const command: BuildCommand = {
-    command: "build",
+    command: name,
     chapters: [],
     keepGoing: false,
     fresh: false,
     params: {},
+    pdf: name === "dev" ? "skip" : "auto",
+    reproducible: false,
+    pageSize: "A4",
+    port: 8000,
+    host: "127.0.0.1",
   };
   while (rest.length > 0) {
     const arg = rest.shift()!;
     if (arg === "--keep-going") command.keepGoing = true;
     else if (arg === "--fresh") command.fresh = true;
-    else if (arg === "--chapters" || arg === "--out") {
+    else if (arg === "--reproducible") command.reproducible = true;
+    else if (arg === "--pdf") command.pdf = "required";
+    else if (arg === "--no-pdf") command.pdf = "skip";
+    else if (arg === "--letter") command.pageSize = "Letter";
+    else if (arg === "--port") {
+      const value = Number(rest.shift());
+      if (!Number.isInteger(value) || value < 0 || value > 65535) {
+        return { command: "invalid", message: "--port needs a number from 0 to 65535" };
+      }
+      command.port = value;
+    } else if (arg === "--host") {
+      const value = rest.shift();
+      if (!value || value.startsWith("-")) return { command: "invalid", message: "--host needs an address" };
+      command.host = value;
+    } else if (arg === "--chapters" || arg === "--out") {
       const value = rest.shift();
       if (!value || value.startsWith("-")) return { command: "invalid", message: `${arg} needs a directory` };
       if (arg === "--chapters") command.chaptersDir = value;

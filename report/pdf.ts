@@ -1,4 +1,4 @@
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 export const CHROMIUM_NAMES = ["chromium", "chromium-browser", "google-chrome"] as const;
@@ -154,5 +154,88 @@ async function readHeader(path: string): Promise<string | undefined> {
     return new TextDecoder().decode(buffer);
   } catch {
     return undefined;
+  }
+}
+
+export type PdfStep =
+  | { status: "printed"; result: PdfResult }
+  | { status: "unchanged"; pdfPath: string }
+  | { status: "no-chromium"; message: string }
+  | { status: "failed"; message: string };
+
+export interface ReportPdfOptions {
+  htmlPath: string;
+  pdfPath: string;
+  pageSize: PageSize;
+  /** Where to remember which HTML the current PDF was printed from. */
+  stampPath: string;
+  chromePath?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+interface PdfStamp {
+  html: string;
+  pageSize: PageSize;
+  bytes: number;
+}
+
+async function sha256OfFile(path: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+async function readStamp(path: string): Promise<PdfStamp | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path)) as PdfStamp;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Inserts CSS at the end of `<head>`, so it overrides the report's own print rules. */
+export function withExtraCss(html: string, css: string): string {
+  const at = html.indexOf("</head>");
+  const style = `<style media="print">${css}</style>`;
+  return at < 0 ? `${style}${html}` : `${html.slice(0, at)}${style}${html.slice(at)}`;
+}
+
+/** Prints the report unless the PDF beside it was already printed from the same HTML and page size. */
+export async function printReportPdf(options: ReportPdfOptions): Promise<PdfStep> {
+  const chromePath = options.chromePath ?? findChromium();
+  if (!chromePath) return { status: "no-chromium", message: CHROMIUM_INSTALL_HINT };
+  const html = await sha256OfFile(options.htmlPath);
+  const stamp = await readStamp(options.stampPath);
+  const existing = await Deno.stat(options.pdfPath).catch(() => undefined);
+  if (
+    stamp && existing && stamp.html === html && stamp.pageSize === options.pageSize &&
+    stamp.bytes === existing.size
+  ) {
+    return { status: "unchanged", pdfPath: options.pdfPath };
+  }
+  let source = options.htmlPath;
+  if (options.pageSize !== "A4") {
+    source = options.htmlPath.replace(/\.html$/, "") + `.${Deno.pid}.print.html`;
+    await Deno.writeTextFile(
+      source,
+      withExtraCss(await Deno.readTextFile(options.htmlPath), pageSizeCss(options.pageSize)),
+    );
+  }
+  try {
+    const result = await printToPdf({
+      htmlPath: source,
+      pdfPath: options.pdfPath,
+      chromePath,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+    });
+    const written: PdfStamp = { html, pageSize: options.pageSize, bytes: result.bytes };
+    await Deno.mkdir(dirname(options.stampPath), { recursive: true });
+    await Deno.writeTextFile(options.stampPath, JSON.stringify(written));
+    return { status: "printed", result };
+  } catch (error) {
+    return { status: "failed", message: (error as Error).message };
+  } finally {
+    if (source !== options.htmlPath) await Deno.remove(source).catch(() => {});
   }
 }

@@ -1,4 +1,5 @@
 import type { Token } from "marked";
+import type { ScopeSnapshot } from "./cache/scope_snapshot.ts";
 
 /** A position in a project file; `file` is relative to the project root, line and column are 1-based. */
 export interface SourceLocation {
@@ -108,6 +109,17 @@ export interface BlockResult {
   outputs: Output[];
   error?: SerializedError;
   seconds: number;
+  /** The tfjs backend active when the block finished, when tfjs was in use. */
+  backend?: string;
+  /** How the block's result was obtained, shown as a small badge; absent means no badge. */
+  badge?: BlockBadge;
+}
+
+/** `seconds` is the block's own run time (when it ran); reproducible builds leave out source and seconds. */
+export interface BlockBadge {
+  source?: "executed" | "cached";
+  seconds?: number;
+  backend?: string;
 }
 
 export type InlineResult = { ok: true; output: Output } | { ok: false; error: SerializedError };
@@ -116,4 +128,6 @@ export interface ChapterResult {
   blocks: BlockResult[];
   /** One per inline expression; absent when the chapter stopped before evaluating them. */
   inlines?: InlineResult[];
+  /** The plain-data part of the chapter's scope after its last block (for inline expressions later). */
+  scope?: ScopeSnapshot;
 }

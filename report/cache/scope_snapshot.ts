@@ -10,6 +10,7 @@ const SPECIAL = "$special";
 type Special = "NaN" | "Infinity" | "-Infinity" | "undefined" | "-0";
 
 const DEFAULT_LIMIT_BYTES = 2_000_000;
+const MAX_ARRAY_ITEMS = 100_000;
 
 function encodePlain(value: unknown, depth: number): { ok: true; value: unknown } | { ok: false } {
   if (depth > 32) return { ok: false };
@@ -23,6 +24,7 @@ function encodePlain(value: unknown, depth: number): { ok: true; value: unknown 
     return { ok: true, value };
   }
   if (Array.isArray(value)) {
+    if (value.length > MAX_ARRAY_ITEMS) return { ok: false };
     const items: unknown[] = [];
     for (const item of value) {
       const encoded = encodePlain(item, depth + 1);

@@ -10,6 +10,8 @@ export interface DevServerOptions {
   build: BuildFunction;
   hostname?: string;
   port?: number;
+  /** The page served at `/` (default `report.html`). */
+  index?: string;
   debounceMs?: number;
   /** Run a build right after the server starts (default true). */
   initialBuild?: boolean;
@@ -38,7 +40,8 @@ async function readOrUndefined(path: string): Promise<Uint8Array<ArrayBuffer> | 
 }
 
 export function startDevServer(options: DevServerOptions): DevServer {
-  const { distDir, build, hostname = "127.0.0.1", port = 8000, debounceMs = 120 } = options;
+  const { distDir, build, hostname = "127.0.0.1", port = 8000, debounceMs = 120, index = "report.html" } =
+    options;
   const log = options.log ?? ((line: string) => console.log(line));
   const hub = createReloadHub();
   const abort = new AbortController();
@@ -92,12 +95,12 @@ export function startDevServer(options: DevServerOptions): DevServer {
     if (request.method !== "GET" && request.method !== "HEAD") {
       return new Response("method not allowed", { status: 405 });
     }
-    const file = fileForUrlPath(distDir, url.pathname);
+    const file = fileForUrlPath(distDir, url.pathname, index);
     if (!file) return new Response("not found", { status: 404 });
     const bytes = await readOrUndefined(file);
     const isPage = file.endsWith(".html");
     if (!bytes) {
-      if (url.pathname !== "/" && url.pathname !== "/report.html") {
+      if (url.pathname !== "/" && url.pathname !== `/${index}`) {
         return new Response("not found", { status: 404 });
       }
       const page = lastFailure ? failurePage(lastFailure) : waitingPage();

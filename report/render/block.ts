@@ -1,5 +1,6 @@
 import { lexMarkdown } from "../parse/markdown_syntax.ts";
 import type { BlockResult, CodeBlock, Output } from "../types.ts";
+import { badgeHtml } from "./badge.ts";
 import { codeBlockHtml } from "./highlight.ts";
 import { FLOAT_NAMES } from "./numbering.ts";
 import { renderError, renderOutputs } from "./outputs.ts";
@@ -60,5 +61,6 @@ export function renderBlock(
   }
   if (failure) parts.push(failure);
   if (parts.length === 0) return "";
+  if (result?.badge) parts.unshift(badgeHtml(result.badge));
   return `<div class="cell">\n${parts.join("\n")}\n</div>`;
 }

@@ -1,6 +1,7 @@
 import type { ProgressUpdate } from "../progress.ts";
 import type { LineMapping } from "../scope/line_mapping.ts";
 import type { InlineResult, Output, SerializedError } from "../types.ts";
+import type { ScopeSnapshot } from "../cache/scope_snapshot.ts";
 
 export interface PlannedBlock {
   index: number;
@@ -33,7 +34,15 @@ export type ChildMessage =
   | { type: "block-start"; index: number }
   | { type: "output"; index: number; output: Output }
   | { type: "progress"; index: number; update: ProgressUpdate }
-  | { type: "block-end"; index: number; status: "ok" | "error"; error?: SerializedError; seconds: number }
+  | {
+    type: "block-end";
+    index: number;
+    status: "ok" | "error";
+    error?: SerializedError;
+    seconds: number;
+    backend?: string;
+  }
+  | { type: "scope"; snapshot: ScopeSnapshot }
   | { type: "inline"; index: number; result: InlineResult }
   | { type: "done" };
 

@@ -8,6 +8,7 @@ import { captureConsole } from "./console_capture.ts";
 import { type ErrorContext, serializeError } from "./error_mapping.ts";
 import { type ChapterPlan, type ChildMessage, encodeMessage } from "./protocol.ts";
 import { serializeInline, serializeValue } from "./serialize.ts";
+import { snapshotScope } from "../cache/scope_snapshot.ts";
 
 const plan: ChapterPlan = JSON.parse(await Deno.readTextFile(Deno.args[0]));
 const encoder = new TextEncoder();
@@ -40,7 +41,7 @@ globals.display = (value: unknown) => {
   if (output) emit(output);
   return value;
 };
-globals[RUNTIME_GLOBAL] = {
+const runtime = {
   scope: {} as Record<string, unknown>,
   value(value: unknown) {
     const output = serializeValue(value, toError);
@@ -48,6 +49,7 @@ globals[RUNTIME_GLOBAL] = {
     return value;
   },
 };
+globals[RUNTIME_GLOBAL] = runtime;
 captureConsole((stream, text) => emit({ kind: "console", stream, text }));
 installProgressSink((update) => {
   if (currentBlock >= 0) send({ type: "progress", index: currentBlock, update });
@@ -79,7 +81,8 @@ for (const block of plan.blocks) {
   const thrown = await runBlock(block.mapping.moduleUrl);
   const seconds = (performance.now() - started) / 1000;
   const error = thrown === undefined ? undefined : toError(thrown);
-  send({ type: "block-end", index: block.index, status: error ? "error" : "ok", error, seconds });
+  const backend = tfjs?.getBackend() ?? undefined;
+  send({ type: "block-end", index: block.index, status: error ? "error" : "ok", error, seconds, backend });
   if (plan.stopOnError && (error !== undefined) !== block.expectError) {
     stopped = true;
     break;
@@ -88,6 +91,7 @@ for (const block of plan.blocks) {
 
 if (!stopped) {
   currentBlock = -1;
+  send({ type: "scope", snapshot: snapshotScope(runtime.scope) });
   for (const inline of plan.inlines) {
     let result: InlineResult;
     try {

@@ -1,0 +1,189 @@
+import { join } from "node:path";
+import type { ExecutionObserver } from "../execute/executor.ts";
+import type { ExecuteSettings } from "../execute/executor.ts";
+import { serializeInline } from "../runtime/serialize.ts";
+import type { BlockBadge, BlockResult, Chapter, ChapterResult, InlineResult } from "../types.ts";
+import { type BlockEntry, type ChapterLookup, lookupChapter, storeChapterRun } from "./chapter_cache.ts";
+import { fileImportMemo, type ImportMemo } from "./import_memo.ts";
+import { evaluateInline } from "./inline_eval.ts";
+import { dependencyHash } from "./lockfile.ts";
+import { closureHash, localModuleClosure } from "./module_graph.ts";
+import { type CacheStore, describeProblem, openCacheStore } from "./store.ts";
+
+/** Runs a chapter's blocks from `settings.startAt` (earlier blocks replay for scope only). */
+export type BlockRunner = (
+  chapter: Chapter,
+  settings: ExecuteSettings,
+  observer: ExecutionObserver,
+) => Promise<ChapterResult>;
+
+/** What the cache did for one chapter; feeds the build summary. */
+export interface ChapterCacheStats {
+  chapter: string;
+  blocks: number;
+  cached: number;
+  executed: number;
+  /** Blocks run again only to rebuild the scope for later blocks (their stored outputs were kept). */
+  replayed: number;
+  inlines: number;
+  /** Inline expressions answered from the stored scope, without running the chapter. */
+  inlinesFromScope: number;
+  /** Whether a chapter process was started. */
+  ran: boolean;
+  /** Local modules the chapter imports (relative paths). */
+  modules: string[];
+}
+
+export interface CachingExecutorOptions {
+  root: string;
+  cacheDir: string;
+  fresh: boolean;
+  /** Leave run times and cache provenance out of the badges, so rebuilds are byte-identical. */
+  reproducible: boolean;
+  run: BlockRunner;
+  log?: (line: string) => void;
+}
+
+export interface CachingExecutor {
+  execute(chapter: Chapter, settings: ExecuteSettings, observer: ExecutionObserver): Promise<ChapterResult>;
+  readonly stats: ChapterCacheStats[];
+  readonly problems: string[];
+  /** Persists the import memo; call once after the build. */
+  finish(): void;
+}
+
+/** Files whose change alters what executing a block produces: the chapter runtime and its helpers. */
+export const ENGINE_ENTRIES = ["../runtime/run_chapter.ts", "../execute/plan.ts", "../execute/executor.ts"];
+
+export async function engineFingerprint(root: string, memo: ImportMemo): Promise<string> {
+  const files = ENGINE_ENTRIES.map((entry) => new URL(entry, import.meta.url).pathname);
+  return closureHash(await localModuleClosure(files.map((file) => ({ file })), { root, memo }));
+}
+
+function badgeFor(result: BlockResult, source: "executed" | "cached", reproducible: boolean): BlockBadge {
+  if (reproducible) return result.backend ? { backend: result.backend } : {};
+  return { source, seconds: result.seconds, ...(result.backend ? { backend: result.backend } : {}) };
+}
+
+function fromEntry(entry: BlockEntry): BlockResult {
+  return { ...entry.result, ...(entry.backend ? { backend: entry.backend } : {}) };
+}
+
+function inlineFromScope(chapter: Chapter, lookup: ChapterLookup, index: number): InlineResult | undefined {
+  if (!lookup.snapshot) return undefined;
+  const inline = chapter.inlines[index];
+  const evaluated = evaluateInline(inline.source, lookup.snapshot);
+  if (evaluated.ok) {
+    return {
+      ok: true,
+      output: serializeInline(evaluated.value, (error) => ({
+        name: "Error",
+        message: String(error),
+        stack: "",
+        location: inline.location,
+      })),
+    };
+  }
+  if (evaluated.needsScope) return undefined;
+  const [name, ...message] = evaluated.error.split(": ");
+  return { ok: false, error: { name, message: message.join(": "), stack: "", location: inline.location } };
+}
+
+/** Wraps block execution with the per-block cache: only blocks whose key changed (and those after them) run. */
+export function cachingExecutor(options: CachingExecutorOptions): CachingExecutor {
+  const log = options.log ?? (() => {});
+  const problems: string[] = [];
+  const store: CacheStore = openCacheStore({
+    dir: join(options.cacheDir, "blocks"),
+    onProblem: (problem) => {
+      const line = describeProblem(problem);
+      problems.push(line);
+      log(line);
+    },
+  });
+  const memo = fileImportMemo(join(options.cacheDir, "imports.json"));
+  const stats: ChapterCacheStats[] = [];
+  let shared: Promise<{ engine: string; dependencies: string }> | undefined;
+
+  async function execute(
+    chapter: Chapter,
+    settings: ExecuteSettings,
+    observer: ExecutionObserver,
+  ): Promise<ChapterResult> {
+    shared ??= engineFingerprint(options.root, memo).then((engine) => ({
+      engine,
+      dependencies: dependencyHash(options.root),
+    }));
+    const { engine, dependencies } = await shared;
+    const lookup = await lookupChapter(chapter, {
+      root: options.root,
+      store,
+      memo,
+      fresh: options.fresh,
+      context: { engine, dependencies, params: settings.params, backend: settings.params.backend ?? "auto" },
+    });
+    const inlineResults = chapter.inlines.map((_, index) => lookup.inlineHits[index]);
+    let inlinesFromScope = 0;
+    if (lookup.firstMiss === chapter.blocks.length) {
+      for (const [index, known] of inlineResults.entries()) {
+        if (known) continue;
+        const evaluated = inlineFromScope(chapter, lookup, index);
+        if (!evaluated) continue;
+        inlineResults[index] = evaluated;
+        inlinesFromScope += 1;
+        await store.put(lookup.inlineKeys[index], evaluated);
+      }
+    }
+    const mustRun = lookup.firstMiss < chapter.blocks.length || inlineResults.some((result) => !result);
+    const startAt = lookup.firstMiss;
+    const run = mustRun ? await options.run(chapter, { ...settings, startAt }, observer) : undefined;
+
+    const sources: ("cached" | "executed" | "none")[] = [];
+    const blocks: BlockResult[] = chapter.blocks.map((block) => {
+      const hit = lookup.hits[block.index];
+      const ran = run?.blocks[block.index];
+      const replayFailed = ran !== undefined && (ran.status === "error" || ran.status === "timeout");
+      if (block.index < startAt && hit && !replayFailed) {
+        sources.push("cached");
+        const result = fromEntry(hit);
+        return { ...result, badge: badgeFor(result, "cached", options.reproducible) };
+      }
+      const result = ran ?? { index: block.index, status: "not-run" as const, outputs: [], seconds: 0 };
+      sources.push(result.status === "not-run" ? "none" : "executed");
+      return result.status === "not-run"
+        ? result
+        : { ...result, badge: badgeFor(result, "executed", options.reproducible) };
+    });
+    const inlines = run ? run.inlines : inlineResults as InlineResult[];
+    if (run) {
+      const backends = run.blocks.map((result) => result?.backend);
+      await storeChapterRun(chapter, lookup, { ...run, backends }, startAt, store);
+    }
+
+    const replayed = run ? run.blocks.filter((r, i) => i < startAt && r && r.status !== "not-run").length : 0;
+    stats.push({
+      chapter: chapter.path,
+      blocks: chapter.blocks.length,
+      cached: sources.filter((source) => source === "cached").length,
+      executed: sources.filter((source, index) => source === "executed" && index >= startAt).length,
+      replayed,
+      inlines: chapter.inlines.length,
+      inlinesFromScope,
+      ran: run !== undefined,
+      modules: lookup.modules.map((module) => module.path),
+    });
+    log(
+      `${chapter.path}: ${
+        run ? `ran from block ${startAt + 1} of ${chapter.blocks.length}` : "all blocks from cache"
+      }${replayed > 0 ? ` (${replayed} replayed for scope)` : ""}`,
+    );
+    return { blocks, inlines, scope: run?.scope ?? lookup.snapshot };
+  }
+
+  return {
+    execute,
+    stats,
+    problems,
+    finish: () => memo.save(),
+  };
+}

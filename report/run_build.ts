@@ -1,0 +1,104 @@
+import { join } from "node:path";
+import { build, type BuildOutcome } from "./build.ts";
+import { type CachingExecutor, cachingExecutor } from "./cache/caching_executor.ts";
+import type { BuildCommand } from "./cli.ts";
+import type { Effects } from "./effects.ts";
+import { describeEnvironment } from "./environment.ts";
+import type { PdfStep } from "./pdf.ts";
+import { buildSummaryHtml } from "./summary/appendix.ts";
+import type { BuildReporter } from "./terminal.ts";
+
+export const CACHE_DIR = ".cache";
+
+export interface BuildRun {
+  outcome: BuildOutcome;
+  cache: CachingExecutor;
+  /** Seconds until the HTML was written. */
+  htmlSeconds: number;
+  pdf?: PdfStep;
+  pdfSeconds?: number;
+}
+
+async function readOptional(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    return "";
+  }
+}
+
+/** A whole build as the command line runs it: cached execution, badges, build summary, then the PDF. */
+export async function runBuild(
+  command: BuildCommand,
+  root: string,
+  effects: Effects,
+  reporter: BuildReporter,
+  signal?: AbortSignal,
+): Promise<BuildRun> {
+  const started = effects.now();
+  const cacheDir = join(root, CACHE_DIR);
+  const cache = cachingExecutor({
+    root,
+    cacheDir,
+    fresh: command.fresh,
+    reproducible: command.reproducible,
+    log: (line) => reporter.info(line),
+    run: async (chapter, settings, observer) =>
+      (await import("./execute/executor.ts")).executeChapter(chapter, settings, effects, observer),
+  });
+  const templateDir = join(root, "templates");
+  const [summaryCss, pdfCss] = await Promise.all([
+    readOptional(join(templateDir, "build-summary.css")),
+    readOptional(join(templateDir, "pdf.css")),
+  ]);
+  const outcome = await build(
+    {
+      root,
+      chaptersDir: command.chaptersDir ?? "chapters",
+      outDir: command.outDir ?? "dist",
+      cacheDir: CACHE_DIR,
+      templateDir: "templates",
+      select: command.chapters,
+      keepGoing: command.keepGoing,
+      fresh: command.fresh,
+      params: command.params,
+    },
+    effects,
+    reporter,
+    {
+      execute: (chapter, settings, observer) => cache.execute(chapter, settings, observer),
+      styles: { css: summaryCss, printCss: pdfCss },
+      appendix: (executed) =>
+        buildSummaryHtml({
+          reproducible: command.reproducible,
+          environment: describeEnvironment({ root }),
+          fresh: command.fresh,
+          cacheProblems: cache.problems,
+          chapters: executed.map(({ chapter, result, seconds }) => ({
+            path: chapter.path,
+            title: chapter.title,
+            seconds,
+            result,
+            cache: cache.stats.find((stats) => stats.chapter === chapter.path),
+          })),
+        }),
+    },
+  );
+  cache.finish();
+  const htmlSeconds = (effects.now() - started) / 1000;
+  const run: BuildRun = { outcome, cache, htmlSeconds };
+  const printable = outcome.ok && outcome.outputPath?.endsWith(".html");
+  if (command.pdf === "skip" || !printable || signal?.aborted) return run;
+  const pdfStarted = effects.now();
+  const { printReportPdf } = await import("./pdf.ts");
+  const htmlPath = outcome.outputPath!;
+  run.pdf = await printReportPdf({
+    htmlPath,
+    pdfPath: htmlPath.replace(/\.html$/, ".pdf"),
+    pageSize: command.pageSize,
+    stampPath: join(cacheDir, "pdf-stamp.json"),
+    signal,
+  });
+  run.pdfSeconds = (effects.now() - pdfStarted) / 1000;
+  return run;
+}
