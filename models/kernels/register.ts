@@ -4,6 +4,8 @@ import { conv2dBackpropInputViaConv2D } from "./conv2d_backprop_input.ts";
 import type { KernelBackend, TensorInfo } from "./kernel_calls.ts";
 import { matMulWithoutTransposes } from "./mat_mul.ts";
 import { maxPoolGradOnHost } from "./max_pool_grad.ts";
+import { sharedIdentity } from "./identity.ts";
+import { leadingAxesCount, sumLeadingAxes } from "./sum_leading_axes.ts";
 
 type KernelConfig = tfCore.KernelConfig;
 type KernelFunc = tfCore.KernelFunc;
@@ -14,6 +16,8 @@ export const FAST_KERNELS = [
   "Conv2DBackpropFilter",
   "BatchMatMul",
   "MaxPoolGrad",
+  "Identity",
+  "Sum",
 ] as const;
 export type FastKernel = typeof FAST_KERNELS[number];
 
@@ -76,6 +80,24 @@ const PATCHES: Record<FastKernel, Patch> = {
       const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
       const attrs = args.attrs as unknown as tfCore.MaxPoolGradAttrs;
       return maxPoolGradOnHost(backendOf(args), backendName, dy, input, attrs);
+    },
+  },
+  Identity: {
+    backends: ["wasm"],
+    make: (_backendName, original) => (args) => {
+      const { x } = args.inputs as { x: TensorInfo };
+      if (x.dtype === "string") return required(original, "string Identity")(args);
+      return sharedIdentity(backendOf(args), x);
+    },
+  },
+  Sum: {
+    backends: ["wasm"],
+    make: (backendName, original) => (args) => {
+      const { x } = args.inputs as { x: TensorInfo };
+      const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+      const leading = x.dtype === "float32" ? leadingAxesCount(axis, x.shape.length) : 0;
+      if (leading === 0) return required(original, "Sum")(args);
+      return sumLeadingAxes(backendOf(args), backendName, x, leading, keepDims);
     },
   },
 };

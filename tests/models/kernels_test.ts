@@ -121,9 +121,35 @@ function matMulCases(): KernelCase[] {
   }));
 }
 
+function sumCases(): KernelCase[] {
+  const sums: { shape: number[]; axis: number | number[]; keepDims: boolean }[] = [
+    { shape: [4, 5, 3, 6], axis: [0, 1, 2], keepDims: false },
+    { shape: [4, 5, 3, 6], axis: [1, 0], keepDims: true },
+    { shape: [7, 9], axis: 0, keepDims: false },
+    { shape: [7, 9], axis: -1, keepDims: false },
+    { shape: [3, 4, 5], axis: [0, 2], keepDims: false },
+  ];
+  return sums.map((c, i) => ({
+    label: `sum ${c.shape.join("x")} over ${c.axis}${c.keepDims ? " keepDims" : ""}`,
+    kernel: "Sum" as const,
+    inputs: { x: random(c.shape, 800 + i) },
+    attrs: { axis: c.axis, keepDims: c.keepDims },
+  }));
+}
+
+function identityCases(): KernelCase[] {
+  return [{ label: "identity 3x4x5", kernel: "Identity", inputs: { x: random([3, 4, 5], 900) }, attrs: {} }];
+}
+
 await tf.setBackend("cpu");
 (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
-const CASES: KernelCase[] = [...convCases(), ...maxPoolCases(), ...matMulCases()];
+const CASES: KernelCase[] = [
+  ...convCases(),
+  ...maxPoolCases(),
+  ...matMulCases(),
+  ...sumCases(),
+  ...identityCases(),
+];
 
 /** Result of the unpatched cpu kernel, run directly on the cpu backend's storage. */
 function reference(c: KernelCase): Result {
@@ -218,6 +244,24 @@ for (const backendName of ["cpu", "wasm"]) {
     }
   });
 }
+
+Deno.test("wasm: a shared-storage identity outlives its source and frees storage with the last holder", async () => {
+  await activate("wasm");
+  installFastKernels("wasm", ["Identity"]);
+  try {
+    const backend = tf.backend();
+    const idsBefore = backend.numDataIds();
+    const source = tf.tensor1d([1, 2, 3]);
+    const copy = tf.clone(source);
+    assert.equal(backend.numDataIds(), idsBefore + 1, "the clone shares the source's storage");
+    source.dispose();
+    assert.deepEqual(Array.from(copy.dataSync()), [1, 2, 3]);
+    copy.dispose();
+    assert.equal(backend.numDataIds(), idsBefore);
+  } finally {
+    restoreOriginalKernels("wasm");
+  }
+});
 
 Deno.test("install is idempotent and restore brings back the original kernels", async () => {
   await activate("cpu");
