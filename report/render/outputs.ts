@@ -71,9 +71,14 @@ export function renderOutput(output: Output, sources: SourceLookup): string {
   }
 }
 
+/** Integers as they are; other numbers to six significant digits, so columns stay readable. */
+export function formatTableNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+}
+
 function cellHtml(cell: TableCell): string {
   if (cell === null) return `<td class="empty"></td>`;
-  if (typeof cell === "number") return `<td class="num">${escapeHtml(String(cell))}</td>`;
+  if (typeof cell === "number") return `<td class="num">${escapeHtml(formatTableNumber(cell))}</td>`;
   return `<td>${escapeHtml(String(cell))}</td>`;
 }
 

@@ -91,3 +91,15 @@ Deno.test("slugs: accents, punctuation and reserved ids", () => {
   assert.equal(slugger.slug("Čtení — a “quote”!"), "cteni-a-quote");
   assert.equal(slugger.slug("fig a"), "fig-a-1");
 });
+
+Deno.test("tables: non-integers are shown to six significant digits", () => {
+  const html = renderOutput({
+    kind: "table",
+    columns: ["x"],
+    rows: [[0.1 + 0.2], [123456789], [2 / 3]],
+    totalRows: 3,
+  }, noSources);
+  assert.ok(html.includes('<td class="num">0.3</td>'));
+  assert.ok(html.includes('<td class="num">123456789</td>'));
+  assert.ok(html.includes('<td class="num">0.666667</td>'));
+});
