@@ -1,0 +1,113 @@
+/** Length generalisation: the counter trained on one length, tested on balanced random sets of other lengths,
+ * and the counter unit's response over a long range of running counts (where it stays linear, where it
+ * saturates). */
+import { randomCountingSet, type SequenceDistribution } from "../../data/counting.ts";
+import { type LstmWeights, replay, replayProbabilities } from "../../lstm_replay.ts";
+import { deriveSeed } from "../../seed.ts";
+import { type Interval, wilsonInterval } from "./accuracy.ts";
+import { runningDifferences, unitSeries } from "./trace_access.ts";
+
+export interface LengthPoint {
+  length: number;
+  count: number;
+  correct: number;
+  accuracy: number;
+  wilson: Interval;
+}
+
+export interface ResponsePoint {
+  difference: number;
+  samples: number;
+  mean: number;
+  min: number;
+  max: number;
+}
+
+export const DEFAULT_LENGTHS = [5, 7, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 125, 150, 175, 200];
+
+export function lengthGeneralisation(
+  weights: LstmWeights,
+  lengths: readonly number[] = DEFAULT_LENGTHS,
+  options: { count?: number; seed?: number } = {},
+): LengthPoint[] {
+  const count = options.count ?? 600;
+  return lengths.map((length) => {
+    const set = randomCountingSet({
+      count,
+      length,
+      seed: deriveSeed(options.seed ?? 1, `length:${length}`),
+      distribution: "balanced",
+    });
+    const probabilities = replayProbabilities(weights, set, { batchSize: count });
+    let correct = 0;
+    for (let row = 0; row < count; row++) {
+      if ((probabilities[row] > 0.5 ? 1 : 0) === set.labels[row]) correct++;
+    }
+    return { length, count, correct, accuracy: correct / count, wilson: wilsonInterval(correct, count) };
+  });
+}
+
+/** A unit's cell state against the running count difference over long sequences, summarised per difference. */
+export function counterResponse(
+  weights: LstmWeights,
+  unit: number,
+  options: { length?: number; count?: number; seed?: number; distribution?: SequenceDistribution } = {},
+): ResponsePoint[] {
+  const set = randomCountingSet({
+    count: options.count ?? 200,
+    length: options.length ?? 200,
+    seed: deriveSeed(options.seed ?? 1, "response"),
+    distribution: options.distribution ?? "counts",
+  });
+  const trace = replay(weights, set);
+  const values = unitSeries(trace, "cell", unit);
+  const differences = runningDifferences(trace);
+  const byDifference = new Map<number, ResponsePoint & { sum: number }>();
+  for (let at = 0; at < values.length; at++) {
+    const difference = differences[at];
+    const entry = byDifference.get(difference) ??
+      { difference, samples: 0, mean: 0, min: Infinity, max: -Infinity, sum: 0 };
+    entry.samples++;
+    entry.sum += values[at];
+    entry.min = Math.min(entry.min, values[at]);
+    entry.max = Math.max(entry.max, values[at]);
+    byDifference.set(difference, entry);
+  }
+  return [...byDifference.values()]
+    .sort((a, b) => a.difference - b.difference)
+    .map(({ sum, ...entry }) => ({ ...entry, mean: sum / entry.samples }));
+}
+
+/** The running difference range over which the response is within `tolerance` of its best straight line fitted
+ * around zero, i.e. where the unit still counts linearly. */
+export function linearRange(
+  response: readonly ResponsePoint[],
+  options: { fitWithin?: number; tolerance?: number; minSamples?: number } = {},
+): { low: number; high: number; slope: number } {
+  const fitWithin = options.fitWithin ?? 4;
+  const minSamples = options.minSamples ?? 20;
+  const near = response.filter((point) =>
+    Math.abs(point.difference) <= fitWithin && point.samples >= minSamples
+  );
+  const n = near.length;
+  const mx = near.reduce((sum, p) => sum + p.difference, 0) / n;
+  const my = near.reduce((sum, p) => sum + p.mean, 0) / n;
+  const slope = near.reduce((sum, p) => sum + (p.difference - mx) * (p.mean - my), 0) /
+    near.reduce((sum, p) => sum + (p.difference - mx) ** 2, 0);
+  const tolerance = options.tolerance ?? 0.1 * Math.abs(slope);
+  const fits = (p: ResponsePoint) =>
+    Math.abs(my + slope * (p.difference - mx) - p.mean) <=
+      tolerance * Math.max(1, Math.abs(p.difference) / 2);
+  const usable = response.filter((point) => point.samples >= minSamples);
+  let high = 0;
+  for (const point of usable.filter((p) => p.difference >= 0)) {
+    if (!fits(point)) break;
+    high = point.difference;
+  }
+  let low = 0;
+  for (const point of usable.filter((p) => p.difference <= 0).reverse()) {
+    if (!fits(point)) break;
+    low = point.difference;
+  }
+  return { low, high, slope };
+}
