@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { build, type BuildOutcome } from "./build.ts";
 import { type CachingExecutor, cachingExecutor } from "./cache/caching_executor.ts";
 import type { BuildCommand } from "./cli.ts";
@@ -9,6 +9,13 @@ import { buildSummaryHtml } from "./summary/appendix.ts";
 import type { BuildReporter } from "./terminal.ts";
 
 export const CACHE_DIR = ".cache";
+
+export interface RunSettings {
+  /** Stops a dev rebuild: no PDF is printed after it (the effects kill the chapter processes). */
+  signal?: AbortSignal;
+  /** Block cache and chapter-process scratch space (default `.cache` in the project). */
+  cacheDir?: string;
+}
 
 export interface BuildRun {
   outcome: BuildOutcome;
@@ -33,10 +40,11 @@ export async function runBuild(
   root: string,
   effects: Effects,
   reporter: BuildReporter,
-  signal?: AbortSignal,
+  settings: RunSettings = {},
 ): Promise<BuildRun> {
+  const { signal } = settings;
   const started = effects.now();
-  const cacheDir = join(root, CACHE_DIR);
+  const cacheDir = resolve(root, settings.cacheDir ?? CACHE_DIR);
   const cache = cachingExecutor({
     root,
     cacheDir,
@@ -56,7 +64,7 @@ export async function runBuild(
       root,
       chaptersDir: command.chaptersDir ?? "chapters",
       outDir: command.outDir ?? "dist",
-      cacheDir: CACHE_DIR,
+      cacheDir,
       templateDir: "templates",
       select: command.chapters,
       keepGoing: command.keepGoing,

@@ -157,7 +157,7 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
     const inlines = run ? run.inlines : inlineResults as InlineResult[];
     if (run) {
       const backends = run.blocks.map((result) => result?.backend);
-      await storeChapterRun(chapter, lookup, { ...run, backends }, startAt, store);
+      await storeChapterRun(chapter, lookup, { ...run, snapshot: run.scope, backends }, startAt, store);
     }
 
     const replayed = run ? run.blocks.filter((r, i) => i < startAt && r && r.status !== "not-run").length : 0;

@@ -81,7 +81,7 @@ export async function lookupChapter(
 ): Promise<ChapterLookup> {
   const { hashes, modules } = await prefixModuleHashes(chapter, settings);
   const inputs: BlockKeyInput[] = chapter.blocks.map((block, index) => ({
-    code: block.code,
+    code: block.body,
     options: block.explicitOptions,
     modules: hashes[index],
   }));

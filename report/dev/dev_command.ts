@@ -15,7 +15,7 @@ export function devBuild(command: BuildCommand, root: string): BuildFunction {
   return async (_changed, signal) => {
     const reporter = terminalReporter(denoEffects.terminal, denoEffects.now);
     const effects = abortableEffects(denoEffects, signal);
-    const { outcome } = await runBuild({ ...command, pdf: "skip" }, root, effects, reporter, signal);
+    const { outcome } = await runBuild({ ...command, pdf: "skip" }, root, effects, reporter, { signal });
     if (outcome.ok) return { ok: true };
     const problem = outcome.problems[0];
     return {

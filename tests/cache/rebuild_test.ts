@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { buildScratch, editFile, removeScratch, scratchProject } from "./e2e_project.ts";
+
+function statsOf(build: Awaited<ReturnType<typeof buildScratch>>, chapter: string) {
+  const stats = build.run.cache.stats.find((item) => item.chapter.endsWith(chapter));
+  assert.ok(stats, `no cache stats for ${chapter}`);
+  return stats;
+}
+
+function entryFiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of Deno.readDirSync(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) found.push(...entryFiles(path));
+    else if (entry.name.endsWith(".entry")) found.push(path);
+  }
+  return found.sort();
+}
+
+Deno.test({
+  name: "rebuilds run exactly what an edit affects",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn(t) {
+    const project = await scratchProject();
+    const alpha = join(project.chapters, "01-alpha.md");
+    try {
+      await t.step("a cold build runs every block", async () => {
+        const build = await buildScratch(project);
+        assert.equal(build.run.outcome.ok, true, JSON.stringify(build.run.outcome.problems));
+        assert.deepEqual(build.ran, ["alpha:0", "alpha:1", "alpha:2", "beta:0", "beta:1"]);
+        assert.match(build.html, /The base is 21\./);
+        assert.match(build.html, /the value is 42\./);
+        assert.equal((build.html.match(/class="block-badge executed"/g) ?? []).length, 5);
+      });
+
+      await t.step("an unchanged rebuild starts no chapter process", async () => {
+        const build = await buildScratch(project);
+        assert.deepEqual(build.ran, []);
+        assert.deepEqual(build.run.cache.stats.map((stats) => stats.ran), [false, false]);
+        assert.equal((build.html.match(/class="block-badge cached"/g) ?? []).length, 5);
+      });
+
+      await t.step("a prose edit, even with new inline expressions on plain data, runs nothing", async () => {
+        await editFile(alpha, (text) =>
+          text.replace(
+            "Alpha opens with prose.",
+            "Alpha opens with new prose: triple ${value * 3}, last loss ${history.at(-1).loss}.",
+          ));
+        const build = await buildScratch(project);
+        assert.deepEqual(build.ran, []);
+        assert.match(build.html, /Alpha opens with new prose: triple 126, last loss 0\.25\./);
+        assert.equal(statsOf(build, "01-alpha.md").inlinesFromScope, 2);
+        assert.equal(statsOf(build, "01-alpha.md").ran, false);
+      });
+
+      await t.step(
+        "an inline expression that needs a function replays the chapter for its scope",
+        async () => {
+          await editFile(
+            alpha,
+            (text) => text.replace("The base is ${base}.", "The base is ${base}, doubled ${double(base)}."),
+          );
+          const build = await buildScratch(project);
+          assert.deepEqual(build.ran, ["alpha:0", "alpha:1", "alpha:2"]);
+          assert.match(build.html, /The base is 21, doubled 42\./);
+          const stats = statsOf(build, "01-alpha.md");
+          assert.deepEqual([stats.executed, stats.replayed, stats.cached], [0, 3, 3]);
+          assert.equal(statsOf(build, "02-beta.md").ran, false);
+        },
+      );
+
+      await t.step("editing block k runs block k onward (earlier blocks replay only for scope)", async () => {
+        await editFile(
+          alpha,
+          (text) => text.replace("const value = double(base);", "const value = double(base) + 1;"),
+        );
+        const build = await buildScratch(project);
+        assert.deepEqual(build.ran, ["alpha:0", "alpha:1", "alpha:2"]);
+        const stats = statsOf(build, "01-alpha.md");
+        assert.deepEqual([stats.replayed, stats.executed, stats.cached], [1, 2, 1]);
+        assert.match(build.html, /the value is 43\./);
+        assert.match(build.html, /<svg[^>]*width="86"/);
+        assert.equal(statsOf(build, "02-beta.md").ran, false);
+      });
+
+      await t.step("editing a caption re-renders without running anything", async () => {
+        await editFile(alpha, (text) => text.replace("A square drawn", "A teal square drawn"));
+        const build = await buildScratch(project);
+        assert.deepEqual(build.ran, []);
+        assert.match(build.html, /A teal square drawn from the alpha scope/);
+      });
+
+      await t.step("editing an imported module re-runs exactly the chapters that import it", async () => {
+        await editFile(join(project.chapters, "lib/other.ts"), (text) => text.replace("scatter", "dots"));
+        const beta = await buildScratch(project);
+        assert.deepEqual(beta.ran, ["beta:0", "beta:1"]);
+        assert.match(beta.html, />dots</);
+        await editFile(
+          join(project.chapters, "lib/helper.ts"),
+          (text) => text.replace("value * 2", "2 * value"),
+        );
+        const alphaBuild = await buildScratch(project);
+        assert.deepEqual(alphaBuild.ran, ["alpha:0", "alpha:1", "alpha:2"]);
+        assert.deepEqual(statsOf(alphaBuild, "01-alpha.md").modules, [
+          join(project.chapters, "lib/helper.ts").slice(join(project.dir, "..", "..").length + 1),
+        ]);
+      });
+
+      await t.step("a damaged cache entry is reported in one line and recomputed, never used", async () => {
+        const clean = await buildScratch(project);
+        assert.deepEqual(clean.ran, []);
+        const entries = entryFiles(join(project.cacheDir, "blocks"));
+        assert.ok(entries.length >= 5);
+        const victim = entries.find((entry) => Deno.readTextFileSync(entry).includes("teal"))!;
+        const text = await Deno.readTextFile(victim);
+        await Deno.writeTextFile(victim, text.slice(0, Math.floor(text.length / 2)));
+        const build = await buildScratch(project);
+        assert.equal(build.run.outcome.ok, true);
+        assert.equal(build.run.cache.problems.length, 1);
+        assert.match(
+          build.run.cache.problems[0],
+          /^cache: discarded entry [0-9a-f]{12} \(.*truncated.*\); recomputing$/,
+        );
+        assert.ok(build.ran.includes("alpha:2"));
+        assert.equal(
+          build.html.replace(/<div class="block-badge[^]*?<\/div>|<section class="build-summary"[^]*$/g, ""),
+          clean.html.replace(/<div class="block-badge[^]*?<\/div>|<section class="build-summary"[^]*$/g, ""),
+        );
+      });
+
+      await t.step("--fresh runs everything and --reproducible rebuilds are byte-identical", async () => {
+        const fresh = await buildScratch(project, { fresh: true });
+        assert.deepEqual(fresh.ran, ["alpha:0", "alpha:1", "alpha:2", "beta:0", "beta:1"]);
+        const first = await buildScratch(project, { reproducible: true, fresh: true });
+        const second = await buildScratch(project, { reproducible: true });
+        assert.deepEqual(second.ran, []);
+        assert.equal(first.html, second.html);
+        assert.doesNotMatch(first.html, /block-badge (cached|executed)/);
+        assert.match(first.html, /How this report was built/);
+      });
+    } finally {
+      await removeScratch(project);
+    }
+  },
+});
