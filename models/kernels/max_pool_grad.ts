@@ -14,34 +14,34 @@ export function maxPoolGradLoops(x: Float32Array, dy: Float32Array, dx: Float32A
   const { effectiveFilterHeight, effectiveFilterWidth } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
-  const best = new Float64Array(inChannels);
-  const bestAt = new Int32Array(inChannels);
+  const windowBases = new Int32Array(effectiveFilterHeight * effectiveFilterWidth);
   for (let b = 0; b < batchSize; b++) {
     for (let yr = 0; yr < outHeight; yr++) {
       const rowCorner = yr * strideHeight - top;
       for (let yc = 0; yc < outWidth; yc++) {
         const colCorner = yc * strideWidth - left;
-        best.fill(Number.NEGATIVE_INFINITY);
-        bestAt.fill(-1);
+        let count = 0;
         for (let wr = 0; wr < effectiveFilterHeight; wr += dilationHeight) {
           const xr = rowCorner + wr;
           if (xr < 0 || xr >= inHeight) continue;
           for (let wc = 0; wc < effectiveFilterWidth; wc += dilationWidth) {
             const xc = colCorner + wc;
-            if (xc < 0 || xc >= inWidth) continue;
-            const base = ((b * inHeight + xr) * inWidth + xc) * inChannels;
-            for (let d = 0; d < inChannels; d++) {
-              const value = x[base + d];
-              if (value > best[d]) {
-                best[d] = value;
-                bestAt[d] = base + d;
-              }
-            }
+            if (xc >= 0 && xc < inWidth) windowBases[count++] = ((b * inHeight + xr) * inWidth + xc) * inChannels;
           }
         }
         const dyBase = ((b * outHeight + yr) * outWidth + yc) * inChannels;
         for (let d = 0; d < inChannels; d++) {
-          if (bestAt[d] >= 0) dx[bestAt[d]] += dy[dyBase + d];
+          let best = Number.NEGATIVE_INFINITY;
+          let bestAt = -1;
+          for (let w = 0; w < count; w++) {
+            const at = windowBases[w] + d;
+            const value = x[at];
+            if (value > best) {
+              best = value;
+              bestAt = at;
+            }
+          }
+          if (bestAt >= 0) dx[bestAt] += dy[dyBase + d];
         }
       }
     }

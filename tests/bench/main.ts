@@ -3,11 +3,13 @@
  * the results to `.cache/bench/results.json`.
  *
  * Flags: `--backends=wasm,cpu` · `--seconds=5` (per workload) · `--to-target=wasm` (backends that train
- * both models to target; `none` skips) · `--profile=full|quick` (the training profile used for that).
+ * both models to target; `none` skips) · `--profile=full|quick` (the training profile used for that) ·
+ * `--kernels=wasm` (backends whose patched kernels are timed against the originals; `none` skips).
  */
 import { backendLine } from "../../models/backend.ts";
 import { type BackendResult, RESULT_PREFIX } from "./measure.ts";
 import { formatTable } from "./table.ts";
+import { KERNELS_PREFIX, type KernelTiming } from "./kernels.ts";
 
 const projectRoot = new URL("../../", import.meta.url);
 
@@ -44,6 +46,24 @@ async function runMeasurement(backend: string, args: string[]): Promise<BackendR
   return JSON.parse(line.slice(RESULT_PREFIX.length)) as BackendResult;
 }
 
+async function runKernelTimings(
+  backend: string,
+): Promise<{ table: string; timings: KernelTiming[] } | string> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("kernels.ts", import.meta.url).pathname, backend],
+    stdout: "piped",
+    stderr: "inherit",
+    cwd: projectRoot.pathname,
+  }).output();
+  const lines = new TextDecoder().decode(output.stdout).trimEnd().split("\n");
+  const json = lines.find((l) => l.startsWith(KERNELS_PREFIX));
+  if (!output.success || json === undefined) return `${backend}: kernel timing failed (exit ${output.code})`;
+  return {
+    table: lines.filter((l) => !l.startsWith(KERNELS_PREFIX)).join("\n"),
+    timings: JSON.parse(json.slice(KERNELS_PREFIX.length)),
+  };
+}
+
 async function main(): Promise<void> {
   const backends = flag("backends", defaultBackends().join(",")).split(",");
   const toTarget = flag("to-target", "wasm").split(",");
@@ -70,12 +90,24 @@ async function main(): Promise<void> {
     results.push(result);
   }
   console.log(formatTable(results));
+  const kernels: Record<string, KernelTiming[]> = {};
+  for (const backend of flag("kernels", "wasm").split(",").filter((b) => b !== "none")) {
+    console.error(`timing ${backend} kernels…`);
+    const timed = await runKernelTimings(backend);
+    if (typeof timed === "string") {
+      console.error(timed);
+      continue;
+    }
+    console.log(`\n${timed.table}`);
+    kernels[backend] = timed.timings;
+  }
   const record = {
     date: new Date().toISOString(),
     deno: Deno.version.deno,
     cores: navigator.hardwareConcurrency,
     profile,
     results,
+    kernels,
   };
   const dir = new URL(".cache/bench/", projectRoot);
   await Deno.mkdir(dir, { recursive: true });
