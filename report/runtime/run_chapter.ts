@@ -28,10 +28,14 @@ const emit = (output: Output) => {
   if (currentBlock >= 0 && keepOutputs) send({ type: "output", index: currentBlock, output });
 };
 
-// tfjs decides once, when first loaded, whether it runs in a browser; load it before `window` exists.
+// tfjs-core and tfjs-layers decide once, when first loaded, whether they run in a browser and which global
+// namespace they share; load both before `window` exists (it is there only for Observable Plot).
 const tfjs = await import("@tensorflow/tfjs-core").catch(() => undefined);
+await import("@tensorflow/tfjs-layers").catch(() => undefined);
 tfjs?.env().set("PROD", true);
-const { document } = parseHTML("<!DOCTYPE html><html><head></head><body></body></html>");
+const { document } = parseHTML("<!DOCTYPE html><html><head></head><body></body></html>") as unknown as {
+  document: object;
+};
 const globals = globalThis as Record<string, unknown>;
 globals.document = document;
 globals.window ??= { document, devicePixelRatio: 1 };
