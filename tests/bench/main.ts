@@ -89,7 +89,8 @@ async function main(): Promise<void> {
     }
     results.push(result);
   }
-  console.log(formatTable(results));
+  console.log(formatTable(results, "samplesPerSecond"));
+  console.log(`\n${formatTable(results, "samplesPerCpuSecond")}`);
   const kernels: Record<string, KernelTiming[]> = {};
   for (const backend of flag("kernels", "wasm").split(",").filter((b) => b !== "none")) {
     console.error(`timing ${backend} kernels…`);

@@ -23,8 +23,15 @@ function pad(cells: string[], widths: number[]): string {
   return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
 }
 
+export type Rate = "samplesPerSecond" | "samplesPerCpuSecond";
+
+const RATE_TITLES: Record<Rate, string> = {
+  samplesPerSecond: "samples per wall-clock second",
+  samplesPerCpuSecond: "samples per CPU second of the measuring process (unaffected by other load)",
+};
+
 /** A plain-text table: one row per backend, then the PyTorch reference row and each backend's share of it. */
-export function formatTable(results: BackendResult[]): string {
+export function formatTable(results: BackendResult[], metric: Rate = "samplesPerSecond"): string {
   const header = [
     "backend",
     ...COLUMNS.map((c) => c.title),
@@ -36,7 +43,7 @@ export function formatTable(results: BackendResult[]): string {
     const target = (model: "cnn" | "lstm") => r.toTarget.find((t) => t.model === model);
     return [
       `${r.backend}${r.threads > 1 ? ` ×${r.threads}` : ""}`,
-      ...COLUMNS.map((c) => rate(r.throughput[c.workload]?.samplesPerSecond)),
+      ...COLUMNS.map((c) => rate(r.throughput[c.workload]?.[metric])),
       duration(target("cnn")?.seconds),
       duration(target("lstm")?.seconds),
       `${Math.round(r.peakRssMiB)} MiB`,
@@ -58,8 +65,8 @@ export function formatTable(results: BackendResult[]): string {
   const lines = all.map((row) => pad(row, widths));
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
   const shares = results.map((r) => {
-    const cnn = r.throughput["cnn-train"]?.samplesPerSecond;
-    const lstm = r.throughput["lstm-train"]?.samplesPerSecond;
+    const cnn = r.throughput["cnn-train"]?.[metric];
+    const lstm = r.throughput["lstm-train"]?.[metric];
     const share = (mine: number | undefined, theirs: number) =>
       mine === undefined ? "–" : `${((mine / theirs) * 100).toFixed(0)}%`;
     return `${r.backend}: CNN training ${
@@ -67,6 +74,7 @@ export function formatTable(results: BackendResult[]): string {
     } and LSTM training ${share(lstm, PYTORCH_REFERENCE.lstmTrainSamplesPerSecond)} of PyTorch`;
   });
   return [
+    `Throughput in ${RATE_TITLES[metric]}:`,
     ...lines,
     "",
     `* ${PYTORCH_REFERENCE.label}; prototype patched wasm: ${PROTOTYPE_WASM.cnnTrainSamplesPerSecond} / ${PROTOTYPE_WASM.lstmTrainSamplesPerSecond} train samples/s.`,

@@ -1,6 +1,12 @@
-/** Wall-clock throughput of a repeated step, after warm-up steps that are not counted. */
+import process from "node:process";
+
+/**
+ * Throughput of a repeated step, after warm-up steps that are not counted: by wall clock, and by this
+ * process's CPU time (which other processes competing for the cores do not inflate).
+ */
 export interface Throughput {
   samplesPerSecond: number;
+  samplesPerCpuSecond: number;
   msPerStep: number;
   steps: number;
   samplesPerStep: number;
@@ -26,6 +32,7 @@ export async function measureThroughput(
     options.afterStep?.();
   }
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   let steps = 0;
   while (steps < options.minSteps || performance.now() - started < options.minSeconds * 1000) {
     await step();
@@ -33,8 +40,11 @@ export async function measureThroughput(
     steps++;
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   return {
     samplesPerSecond: (steps * options.samplesPerStep) / seconds,
+    samplesPerCpuSecond: (steps * options.samplesPerStep) / cpuSeconds,
     msPerStep: (seconds * 1000) / steps,
     steps,
     samplesPerStep: options.samplesPerStep,
