@@ -26,7 +26,9 @@ export function maxPoolGradLoops(x: Float32Array, dy: Float32Array, dx: Float32A
           if (xr < 0 || xr >= inHeight) continue;
           for (let wc = 0; wc < effectiveFilterWidth; wc += dilationWidth) {
             const xc = colCorner + wc;
-            if (xc >= 0 && xc < inWidth) windowBases[count++] = ((b * inHeight + xr) * inWidth + xc) * inChannels;
+            if (xc >= 0 && xc < inWidth) {
+              windowBases[count++] = ((b * inHeight + xr) * inWidth + xc) * inChannels;
+            }
           }
         }
         const dyBase = ((b * outHeight + yr) * outWidth + yc) * inChannels;
