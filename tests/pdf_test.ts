@@ -150,3 +150,98 @@ Deno.test("Chromium is looked up through CHROME_PATH first, then PATH, else a hi
   assert.match(CHROMIUM_INSTALL_HINT, /apt-get install chromium/);
   assert.equal(CHROMIUM_INSTALL_HINT.includes("\n"), false);
 });
+
+Deno.test({
+  name: "a build writes dist/report.pdf with the report's figure captions",
+  ignore: skipReason !== undefined,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { buildScratch, removeScratch, scratchProject } = await import("./cache/e2e_project.ts");
+    const project = await scratchProject();
+    try {
+      const build = await buildScratch(project, { pdf: "required" });
+      assert.equal(build.run.pdf?.status, "printed", JSON.stringify(build.run.pdf));
+      const pdfPath = join(project.outDir, "report.pdf");
+      const info = await run("pdfinfo", [pdfPath]);
+      const pages = Number(/Pages:\s+(\d+)/.exec(info)![1]);
+      assert.ok(pages >= 2, `expected at least 2 pages, got ${pages}`);
+      assert.match(info, /\(A4\)/);
+      const text = await run("pdftotext", [pdfPath, "-"]);
+      assert.match(text, /Twenty points, labelled by the other helper/);
+      assert.match(text, /How this report was built/);
+      const again = await buildScratch(project, { pdf: "required", reproducible: true });
+      assert.equal(again.run.pdf?.status, "printed");
+      const unchanged = await buildScratch(project, { pdf: "required", reproducible: true });
+      assert.equal(unchanged.run.pdf?.status, "unchanged");
+      const letter = await buildScratch(project, { pdf: "required", reproducible: true, pageSize: "Letter" });
+      assert.equal(letter.run.pdf?.status, "printed");
+      assert.match(await run("pdfinfo", [pdfPath]), /612 x 792 pts/);
+      assert.deepEqual([...Deno.readDirSync(project.outDir)].map((entry) => entry.name).sort(), [
+        "report.html",
+        "report.pdf",
+      ]);
+    } finally {
+      await removeScratch(project);
+    }
+  },
+});
+
+Deno.test({
+  name: "without Chromium the build says how to install it, writes the HTML and exits 0; --pdf makes it fail",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { ROOT, removeScratch, scratchProject } = await import("./cache/e2e_project.ts");
+    const { relative } = await import("node:path");
+    const project = await scratchProject();
+    try {
+      const denoDir = Deno.execPath().replace(/\/[^/]+$/, "");
+      const env: Record<string, string> = { PATH: denoDir, HOME: Deno.env.get("HOME") ?? "/tmp" };
+      for (const name of ["DENO_DIR", "XDG_CACHE_HOME"]) {
+        const value = Deno.env.get(name);
+        if (value) env[name] = value;
+      }
+      const cli = (extra: string[]) =>
+        new Deno.Command(Deno.execPath(), {
+          args: [
+            "run",
+            "-A",
+            "main.ts",
+            "build",
+            "--chapters",
+            relative(ROOT, project.chapters),
+            "--out",
+            project.outDir,
+            "--param",
+            "profile=quick",
+            "--param",
+            `trace=${project.trace}`,
+            ...extra,
+          ],
+          cwd: ROOT,
+          env,
+          clearEnv: true,
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+      const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+      const plain = await cli([]);
+      const plainOutput = decode(plain.stdout) + decode(plain.stderr);
+      assert.equal(plain.code, 0, plainOutput);
+      const hints = plainOutput.split("\n").filter((line) => line.includes("no Chromium found"));
+      assert.equal(hints.length, 1);
+      assert.match(hints[0], /CHROME_PATH/);
+      assert.match(hints[0], /apt-get install chromium/);
+      assert.ok(Deno.statSync(join(project.outDir, "report.html")).size > 0);
+      assert.equal(await Deno.stat(join(project.outDir, "report.pdf")).catch(() => undefined), undefined);
+      const required = await cli(["--pdf"]);
+      assert.equal(required.code, 1);
+      const skipped = await cli(["--no-pdf"]);
+      assert.equal(skipped.code, 0);
+      assert.doesNotMatch(decode(skipped.stdout) + decode(skipped.stderr), /Chromium/);
+    } finally {
+      await removeScratch(project);
+    }
+  },
+});
