@@ -1,4 +1,4 @@
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { type LineMapping, mapPosition } from "../scope/line_mapping.ts";
 import type { SerializedError, SourceLocation } from "../types.ts";
 
@@ -32,12 +32,14 @@ export function mapUrlPosition(
 }
 
 function rewriteUrls(context: ErrorContext, text: string): string {
-  return text.replace(FRAME_URL, (whole, url: string, line: string, column: string) => {
+  const positions = text.replace(FRAME_URL, (whole, url: string, line: string, column: string) => {
     const mapped = mapUrlPosition(context, url, Number(line), Number(column));
     if (!mapped) return whole;
     const { file, line: l, column: c } = mapped.location;
     return `${file}:${l}:${c}`;
   });
+  const rootUrl = pathToFileURL(context.root.endsWith("/") ? context.root : `${context.root}/`).href;
+  return positions.replaceAll(rootUrl, "");
 }
 
 function firstChapterLocation(context: ErrorContext, text: string): SourceLocation | undefined {
@@ -50,17 +52,23 @@ function firstChapterLocation(context: ErrorContext, text: string): SourceLocati
 
 const DENO_SYNTAX = /^SyntaxError: ([^\n]*)/;
 
+function stripAnsi(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
 /** Turns anything thrown into plain data, with generated-module positions mapped to the chapter's lines. */
 export function serializeError(thrown: unknown, context: ErrorContext): SerializedError {
   if (!(thrown instanceof Error)) {
     return { name: "Error", message: `Uncaught ${describe(thrown)}`, stack: "" };
   }
-  const syntax = DENO_SYNTAX.exec(thrown.message);
+  const message = stripAnsi(thrown.message);
+  const syntax = DENO_SYNTAX.exec(message);
   if (syntax) {
-    const location = firstChapterLocation(context, thrown.message);
+    const location = firstChapterLocation(context, message);
     return { name: "SyntaxError", message: syntax[1], stack: "", location };
   }
-  const frames = (thrown.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  const frames = stripAnsi(thrown.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
   const visible = frames.filter((frame) =>
     !frame.includes("ext:") && !context.hiddenFiles.some((file) => frame.includes(file))
   );
@@ -68,9 +76,9 @@ export function serializeError(thrown: unknown, context: ErrorContext): Serializ
   const cause = thrown.cause === undefined ? "" : `\nCaused by: ${describeCause(thrown.cause)}`;
   return {
     name: thrown.name,
-    message: rewriteUrls(context, thrown.message) + cause,
+    message: rewriteUrls(context, message) + cause,
     stack: rewriteUrls(context, stackText).replace(/^\s+/gm, "    ").replaceAll("Module.default", "<block>"),
-    location: firstChapterLocation(context, stackText),
+    location: firstChapterLocation(context, stackText) ?? firstChapterLocation(context, message),
   };
 }
 

@@ -1,7 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { analyzeBlock, type TextEdit } from "./analyze.ts";
-import type { ColumnShift, LineMapping } from "./line_mapping.ts";
+import type { ColumnShift, HoistedImport, LineMapping } from "./line_mapping.ts";
 
 /** Global object the chapter runtime installs; generated modules reach the shared scope through it. */
 export const RUNTIME_GLOBAL = "__literate";
@@ -47,7 +47,7 @@ export function blockModule(input: BlockModuleInput): GeneratedModule {
   const insideImports = (offset: number) =>
     analysis.imports.some((range) => offset >= range.start && offset < range.end);
 
-  const hoisted = analysis.imports.map((range) => {
+  const hoistedTexts = analysis.imports.map((range) => {
     let text = input.code.slice(range.start, range.end);
     const specifiers = analysis.localSpecifiers
       .filter((found) => found.start >= range.start && found.end <= range.end)
@@ -80,7 +80,17 @@ export function blockModule(input: BlockModuleInput): GeneratedModule {
   const publish = published.length === 0
     ? ""
     : `Object.assign(${RUNTIME_GLOBAL}.scope, { ${published.join(", ")} });`;
-  const header = `${hoisted.join(" ")} export default async function () {${pullNames(pulled)}`.trimStart();
+  const hoisted: HoistedImport[] = [];
+  let column = 1;
+  analysis.imports.forEach((range, index) => {
+    const before = input.code.slice(0, range.start);
+    const line = input.codeLine + countNewlines(input.code, 0, range.start);
+    const to = column + hoistedTexts[index].length;
+    hoisted.push({ from: column, to, line, column: range.start - before.lastIndexOf("\n") });
+    column = to + 1;
+  });
+  const header = `${hoistedTexts.join(" ")} export default async function () {${pullNames(pulled)}`
+    .trimStart();
   const codeLines = input.code.split("\n").length;
   return {
     source: `${header}\n${text}\n;${publish} }\n`,
@@ -92,6 +102,7 @@ export function blockModule(input: BlockModuleInput): GeneratedModule {
       sourceLine: input.codeLine,
       lastLine: firstLine + codeLines - 1,
       shifts,
+      hoisted,
     },
   };
 }

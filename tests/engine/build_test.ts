@@ -83,3 +83,16 @@ Deno.test("cli: exit code 1 for a failing build, 0 for --help", async () => {
   );
   assert.equal((await run(["--help"])).code, 0);
 });
+
+Deno.test("build: an import that cannot be resolved is reported at its line in the block", async () => {
+  const outcome = await buildFixture("missing-import");
+  assert.equal(outcome.ok, false);
+  assert.equal(
+    formatLocation(outcome.problems[0].location!),
+    "tests/fixtures/missing-import/01-missing.md:6:1",
+  );
+  assert.match(
+    outcome.problems[0].message,
+    /Module not found "tests\/fixtures\/missing-import\/missing_module\.ts"/,
+  );
+});

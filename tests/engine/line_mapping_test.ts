@@ -108,3 +108,19 @@ Deno.test("inline module: columns map into the prose line", () => {
   const at = generatedPosition(generated.source, "toFixed");
   assert.deepEqual(mapPosition(generated.mapping, at.line, at.column), { file: "c.md", line: 9, column: 36 });
 });
+
+Deno.test("block module: positions on the hoisted import line map to each import's own line", () => {
+  const code = 'const a = 1;\nimport { b } from "./b.ts";\n\n  import c from "./c.ts";\nb + c';
+  const generated = blockModule({
+    code,
+    file: "c.md",
+    absoluteFile: "/p/c.md",
+    codeLine: 10,
+    earlierNames: [],
+    moduleUrl: "file:///p/x.ts",
+  });
+  const header = generated.source.split("\n")[0];
+  const second = header.indexOf("import c") + 1;
+  assert.deepEqual(mapPosition(generated.mapping, 1, second + 14), { file: "c.md", line: 13, column: 3 });
+  assert.deepEqual(mapPosition(generated.mapping, 1, 1), { file: "c.md", line: 11, column: 1 });
+});
