@@ -1,11 +1,11 @@
 /** Length generalisation: the counter trained on one length, tested on balanced random sets of other lengths,
  * and the counter unit's response over a long range of running counts (where it stays linear, where it
  * saturates). */
-import { randomCountingSet, type SequenceDistribution } from "../../data/counting.ts";
+import { onesInRow, randomCountingSet, type SequenceDistribution } from "../../data/counting.ts";
 import { type LstmWeights, replay, replayProbabilities } from "../../lstm_replay.ts";
 import { deriveSeed } from "../../seed.ts";
 import { type Interval, wilsonInterval } from "./accuracy.ts";
-import { runningDifferences, unitSeries } from "./trace_access.ts";
+import { linearFit, runningDifferences, unitSeries } from "./trace_access.ts";
 
 export interface LengthPoint {
   length: number;
@@ -13,6 +13,11 @@ export interface LengthPoint {
   correct: number;
   accuracy: number;
   wilson: Interval;
+  /** Sequences with as many 1s as 0s (even lengths only) and how many of them were right. */
+  ties: number;
+  tiesCorrect: number;
+  /** Accuracy on the sequences that are not ties. */
+  untiedAccuracy: number;
 }
 
 export interface ResponsePoint {
@@ -40,10 +45,26 @@ export function lengthGeneralisation(
     });
     const probabilities = replayProbabilities(weights, set, { batchSize: count });
     let correct = 0;
+    let ties = 0;
+    let tiesCorrect = 0;
     for (let row = 0; row < count; row++) {
-      if ((probabilities[row] > 0.5 ? 1 : 0) === set.labels[row]) correct++;
+      const right = (probabilities[row] > 0.5 ? 1 : 0) === set.labels[row];
+      if (right) correct++;
+      if (2 * onesInRow(set, row) === length) {
+        ties++;
+        if (right) tiesCorrect++;
+      }
     }
-    return { length, count, correct, accuracy: correct / count, wilson: wilsonInterval(correct, count) };
+    return {
+      length,
+      count,
+      correct,
+      accuracy: correct / count,
+      wilson: wilsonInterval(correct, count),
+      ties,
+      tiesCorrect,
+      untiedAccuracy: (correct - tiesCorrect) / Math.max(1, count - ties),
+    };
   });
 }
 
@@ -78,27 +99,24 @@ export function counterResponse(
     .map(({ sum, ...entry }) => ({ ...entry, mean: sum / entry.samples }));
 }
 
-/** The running difference range over which the response is within `tolerance` of its best straight line fitted
- * around zero, i.e. where the unit still counts linearly. */
+/** The running-difference range around zero over which the unit's mean response stays within
+ * max(`absolute`, `relative` × |line|) of the straight line fitted to the differences within ±`fitWithin`:
+ * where the unit still counts linearly. */
 export function linearRange(
   response: readonly ResponsePoint[],
-  options: { fitWithin?: number; tolerance?: number; minSamples?: number } = {},
-): { low: number; high: number; slope: number } {
-  const fitWithin = options.fitWithin ?? 4;
-  const minSamples = options.minSamples ?? 20;
-  const near = response.filter((point) =>
-    Math.abs(point.difference) <= fitWithin && point.samples >= minSamples
-  );
-  const n = near.length;
-  const mx = near.reduce((sum, p) => sum + p.difference, 0) / n;
-  const my = near.reduce((sum, p) => sum + p.mean, 0) / n;
-  const slope = near.reduce((sum, p) => sum + (p.difference - mx) * (p.mean - my), 0) /
-    near.reduce((sum, p) => sum + (p.difference - mx) ** 2, 0);
-  const tolerance = options.tolerance ?? 0.1 * Math.abs(slope);
-  const fits = (p: ResponsePoint) =>
-    Math.abs(my + slope * (p.difference - mx) - p.mean) <=
-      tolerance * Math.max(1, Math.abs(p.difference) / 2);
+  options: { fitWithin?: number; relative?: number; absolute?: number; minSamples?: number } = {},
+): { low: number; high: number; slope: number; intercept: number } {
+  const fitWithin = options.fitWithin ?? 3;
+  const relative = options.relative ?? 0.2;
+  const absolute = options.absolute ?? 0.05;
+  const minSamples = options.minSamples ?? 10;
   const usable = response.filter((point) => point.samples >= minSamples);
+  const near = usable.filter((point) => Math.abs(point.difference) <= fitWithin);
+  const fit = linearFit(near.map((point) => point.difference), near.map((point) => point.mean));
+  const line = (difference: number) => fit.intercept + fit.slope * difference;
+  const fits = (point: ResponsePoint) =>
+    Math.abs(line(point.difference) - point.mean) <=
+      Math.max(absolute, relative * Math.abs(line(point.difference)));
   let high = 0;
   for (const point of usable.filter((p) => p.difference >= 0)) {
     if (!fits(point)) break;
@@ -109,5 +127,5 @@ export function linearRange(
     if (!fits(point)) break;
     low = point.difference;
   }
-  return { low, high, slope };
+  return { low, high, slope: fit.slope, intercept: fit.intercept };
 }

@@ -1,0 +1,47 @@
+/** What every Part 2 chapter starts from: the backend and the trained, verified LSTMCounter. */
+import "./cnn_window_hide.ts";
+import "@tensorflow/tfjs-layers";
+import "./cnn_window_restore.ts";
+import { type BackendChoice, useBackend } from "../../models/backend.ts";
+import {
+  DEFAULT_LSTM_SEED,
+  type LstmCounterConfig,
+  type LstmCounterMeta,
+  type LstmProfile,
+  lstmProfile,
+  trainedLSTMCounter,
+} from "../../models/lstm.ts";
+import { type LstmWeights, lstmWeights } from "../../models/lstm_replay.ts";
+import type { LayersModel } from "../../models/tf.ts";
+
+export interface LstmSetup {
+  profile: LstmProfile;
+  seed: number;
+  backend: BackendChoice;
+  model: LayersModel;
+  meta: LstmCounterMeta;
+  weights: LstmWeights;
+  config: LstmCounterConfig;
+  /** Whether the trained weights came from the model store. */
+  cacheHit: boolean;
+  /** The model store's key of these weights. */
+  key: string;
+}
+
+export async function lstmSetup(params: Record<string, string>): Promise<LstmSetup> {
+  const profile = lstmProfile(params.profile);
+  const seed = params.seed ? Number(params.seed) : DEFAULT_LSTM_SEED;
+  const backend = await useBackend(params.backend ?? "auto");
+  const stored = await trainedLSTMCounter({ profile, seed });
+  return {
+    profile,
+    seed,
+    backend,
+    model: stored.model,
+    meta: stored.meta,
+    weights: lstmWeights(stored.model),
+    config: stored.meta.config,
+    cacheHit: stored.hit,
+    key: stored.key,
+  };
+}

@@ -1,0 +1,230 @@
+/** Every analysis of the trained LSTMCounter that Part 2 reports, computed once per model and analysis code
+ * and kept as JSON in `.cache/lstm-study/`, so that each chapter (its own process) reads the same numbers. */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type AblationStudy, ablationStudy } from "../../models/analysis/lstm/ablation.ts";
+import {
+  counterUnits,
+  type CountPoint,
+  countScatter,
+  type UnitCorrelation,
+  type UnitGateBehaviour,
+  unitGateBehaviour,
+} from "../../models/analysis/lstm/counter.ts";
+import {
+  linearProbe,
+  principalComponents,
+  type ProjectedPoint,
+  projectStates,
+} from "../../models/analysis/lstm/geometry.ts";
+import {
+  counterResponse,
+  DEFAULT_LENGTHS,
+  lengthGeneralisation,
+  type LengthPoint,
+  linearRange,
+  type ResponsePoint,
+} from "../../models/analysis/lstm/length.ts";
+import { gateSaturation, type SaturationSummary } from "../../models/analysis/lstm/saturation.ts";
+import { concatSets, randomCountingSet } from "../../models/data/counting.ts";
+import type { LstmProfile } from "../../models/lstm.ts";
+import { replay } from "../../models/lstm_replay.ts";
+import { deriveSeed } from "../../models/seed.ts";
+import { sha256Hex, stableJson } from "../../models/store.ts";
+import { progress } from "../../report/progress.ts";
+import type { LstmSetup } from "./lstm_setup.ts";
+
+export interface LstmStudySettings {
+  /** Sequences replayed for the counter, saturation, probe and PCA analyses (half fair-coin, half uniform counts). */
+  traceCount: number;
+  /** Hard-case-rich sample for the ablation sweeps (half boundary, half fair-coin). */
+  ablationCount: number;
+  randomDraws: number;
+  cumulativeMax: number;
+  lengths: number[];
+  lengthCount: number;
+  responseLength: number;
+  responseCount: number;
+  scatterPoints: number;
+  projectionPoints: number;
+}
+
+export const LSTM_STUDY: Record<LstmProfile, LstmStudySettings> = {
+  full: {
+    traceCount: 1000,
+    ablationCount: 2000,
+    randomDraws: 10,
+    cumulativeMax: 16,
+    lengths: DEFAULT_LENGTHS,
+    lengthCount: 500,
+    responseLength: 200,
+    responseCount: 200,
+    scatterPoints: 1500,
+    projectionPoints: 2000,
+  },
+  quick: {
+    traceCount: 120,
+    ablationCount: 200,
+    randomDraws: 3,
+    cumulativeMax: 4,
+    lengths: [5, 10, 20, 40],
+    lengthCount: 100,
+    responseLength: 40,
+    responseCount: 40,
+    scatterPoints: 200,
+    projectionPoints: 200,
+  },
+};
+
+export interface LstmStudy {
+  settings: LstmStudySettings;
+  traceSamples: number;
+  counter: {
+    ranked: UnitCorrelation[];
+    best: UnitCorrelation;
+    strong: number[];
+    threshold: number;
+    hiddenBest: UnitCorrelation;
+  };
+  gates: UnitGateBehaviour;
+  scatter: CountPoint[];
+  ablation: AblationStudy;
+  saturation: SaturationSummary;
+  probe: { cell: { r2Fit: number; r2HeldOut: number }; hidden: { r2Fit: number; r2HeldOut: number } };
+  pca: { cell: number[]; hidden: number[] };
+  projection: ProjectedPoint[];
+  lengths: LengthPoint[];
+  response: ResponsePoint[];
+  linear: { low: number; high: number; slope: number; intercept: number };
+  seconds: number;
+}
+
+const STUDY_SOURCES = [
+  "../../models/analysis/lstm/ablation.ts",
+  "../../models/analysis/lstm/counter.ts",
+  "../../models/analysis/lstm/geometry.ts",
+  "../../models/analysis/lstm/length.ts",
+  "../../models/analysis/lstm/saturation.ts",
+  "../../models/analysis/lstm/trace_access.ts",
+  "../../models/lstm_replay.ts",
+  "../../models/data/counting.ts",
+  "./lstm_study.ts",
+];
+
+const CACHE_DIR = fileURLToPath(new URL("../../.cache/lstm-study/", import.meta.url));
+
+export async function lstmStudy(setup: LstmSetup): Promise<LstmStudy> {
+  const settings = LSTM_STUDY[setup.profile];
+  const sources = await Promise.all(
+    STUDY_SOURCES.map(async (path) => await sha256Hex(await Deno.readFile(new URL(path, import.meta.url)))),
+  );
+  const key = (await sha256Hex(new TextEncoder().encode(stableJson({ model: setup.key, settings, sources }))))
+    .slice(0, 20);
+  const file = join(CACHE_DIR, `${setup.profile}-${key}.json`);
+  try {
+    return JSON.parse(await Deno.readTextFile(file)) as LstmStudy;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const study = computeStudy(setup, settings);
+  await Deno.mkdir(CACHE_DIR, { recursive: true });
+  const staging = `${file}.${Deno.pid}.tmp`;
+  await Deno.writeTextFile(staging, JSON.stringify(study));
+  await Deno.rename(staging, file);
+  return study;
+}
+
+/** The sequences the trace analyses read: fair-coin ones (the test distribution) and uniform counts (to reach
+ * large count differences). */
+export function traceSet(setup: LstmSetup, count: number) {
+  const { length } = setup.config;
+  return concatSets([
+    randomCountingSet({ count: Math.ceil(count / 2), length, seed: deriveSeed(setup.seed, "study:bits") }),
+    randomCountingSet({
+      count: Math.floor(count / 2),
+      length,
+      seed: deriveSeed(setup.seed, "study:counts"),
+      distribution: "counts",
+    }),
+  ]);
+}
+
+function computeStudy(setup: LstmSetup, settings: LstmStudySettings): LstmStudy {
+  const started = performance.now();
+  const { weights, seed } = setup;
+  const { length } = setup.config;
+  const steps = 7;
+  const report = (done: number) => progress({ task: "LSTM analyses", done, total: steps });
+
+  const trace = replay(weights, traceSet(setup, settings.traceCount));
+  const counter = counterUnits(trace);
+  const hiddenCounter = counterUnits(trace, { quantity: "hidden" });
+  report(1);
+
+  const ablationSet = concatSets([
+    randomCountingSet({
+      count: Math.ceil(settings.ablationCount / 2),
+      length,
+      seed: deriveSeed(seed, "ablation:boundary"),
+      distribution: "boundary",
+    }),
+    randomCountingSet({
+      count: Math.floor(settings.ablationCount / 2),
+      length,
+      seed: deriveSeed(seed, "ablation:bits"),
+    }),
+  ]);
+  const ablation = ablationStudy(weights, ablationSet, {
+    counterUnits: [counter.best.unit],
+    randomDraws: settings.randomDraws,
+    cumulativeMax: settings.cumulativeMax,
+    seed,
+  });
+  report(2);
+
+  const saturation = gateSaturation(trace);
+  const cellProbe = linearProbe(trace, "cell");
+  const hiddenProbe = linearProbe(trace, "hidden");
+  const cellPca = principalComponents(trace, "cell", 2);
+  const hiddenPca = principalComponents(trace, "hidden", 2);
+  const stride = Math.max(1, Math.floor((trace.count * trace.length) / settings.projectionPoints));
+  report(3);
+
+  const lengths = lengthGeneralisation(weights, settings.lengths, { count: settings.lengthCount, seed });
+  report(5);
+  const response = counterResponse(weights, counter.best.unit, {
+    length: settings.responseLength,
+    count: settings.responseCount,
+    seed,
+  });
+  report(6);
+
+  const study: LstmStudy = {
+    settings,
+    traceSamples: counter.samples,
+    counter: {
+      ranked: counter.ranked,
+      best: counter.best,
+      strong: counter.strong,
+      threshold: counter.threshold,
+      hiddenBest: hiddenCounter.best,
+    },
+    gates: unitGateBehaviour(trace, counter.best.unit),
+    scatter: countScatter(trace, counter.best.unit, { maxPoints: settings.scatterPoints, seed }),
+    ablation,
+    saturation,
+    probe: {
+      cell: { r2Fit: cellProbe.r2Fit, r2HeldOut: cellProbe.r2HeldOut },
+      hidden: { r2Fit: hiddenProbe.r2Fit, r2HeldOut: hiddenProbe.r2HeldOut },
+    },
+    pca: { cell: cellPca.explained, hidden: hiddenPca.explained },
+    projection: projectStates(trace, hiddenPca, stride),
+    lengths,
+    response,
+    linear: linearRange(response),
+    seconds: 0,
+  };
+  report(steps);
+  study.seconds = (performance.now() - started) / 1000;
+  return study;
+}
