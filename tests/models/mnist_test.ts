@@ -23,7 +23,7 @@ Deno.test("quotas keep class proportions and hit the total exactly", () => {
 });
 
 Deno.test("the split is 8,000 / 2,000, disjoint, stratified and fixed by the seed", async () => {
-  const source = await mnistSource();
+  const source = mnistSource();
   assert.equal(source.labels.length, 10_000);
   const a = await loadMnist({ seed: 1 });
   const b = await loadMnist({ seed: 1 });
@@ -48,7 +48,7 @@ Deno.test("the split is 8,000 / 2,000, disjoint, stratified and fixed by the see
 Deno.test("tensors agree with labels and source pixels, and dispose leaves nothing behind", async () => {
   const before = tf.memory().numTensors;
   const split = await loadMnist();
-  const source = await mnistSource();
+  const source = mnistSource();
   const labelsFromY = tf.tidy(() => Array.from(tf.argMax(split.test.y, -1).dataSync()));
   assert.deepEqual(labelsFromY, Array.from(split.test.labels));
   const row = 17;
