@@ -45,3 +45,17 @@ Deno.test("golden: fixture chapters build to the expected HTML, twice with ident
     );
   }
 });
+
+Deno.test("self-contained: the report needs no scripts and makes no external requests", async () => {
+  const html = await Deno.readTextFile(EXPECTED);
+  assert.ok(!/<script\b/i.test(html), "no <script>");
+  assert.ok(!/<link\b[^>]*rel=["']?stylesheet/i.test(html), "no external stylesheet");
+  assert.ok(!/\bsrc\s*=\s*["']?(https?:)?\/\//i.test(html), "no remote src");
+  assert.ok(!/@import|url\(\s*["']?(https?:)?\/\//i.test(html), "no remote CSS resources");
+  assert.ok(
+    html.includes("<style>") && html.includes('<style media="print">'),
+    "screen and print CSS inlined",
+  );
+  assert.ok(html.includes("<svg"), "figures are inline SVG");
+  assert.ok(!/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(html), "no timestamps");
+});
