@@ -9,7 +9,12 @@ import type { ScopeSnapshot } from "../cache/scope_snapshot.ts";
 
 export const RUNTIME_ENTRY = fileURLToPath(new URL("../runtime/run_chapter.ts", import.meta.url));
 
+/** Inline `${…}` expressions should be quick; one that hangs is stopped after this long. */
+export const INLINE_TIMEOUT_SECONDS = 60;
+
 export interface ExecuteSettings {
+  /** Seconds an inline expression may take (default INLINE_TIMEOUT_SECONDS). */
+  inlineTimeout?: number;
   root: string;
   cacheDir: string;
   params: Record<string, string>;
@@ -124,6 +129,9 @@ async function runAttempt(
   let timedOut: number | undefined;
   let done = false;
   const inlines: InlineResult[] = [];
+  let runningInline: number | undefined;
+  const inlineTimeout = settings.inlineTimeout ?? INLINE_TIMEOUT_SECONDS;
+  let inlineTimedOut = false;
   let scope: ScopeSnapshot | undefined;
   const stderrTail: string[] = [];
 
@@ -166,7 +174,16 @@ async function runAttempt(
         observer.blockFinished(result);
         break;
       }
+      case "inline-start":
+        runningInline = message.index;
+        timer = setTimeout(() => {
+          inlineTimedOut = true;
+          child.kill();
+        }, inlineTimeout * 1000);
+        break;
       case "inline":
+        clearTimeout(timer);
+        runningInline = undefined;
         inlines[message.index] = message.result;
         break;
       case "scope":
@@ -227,6 +244,26 @@ async function runAttempt(
     results.set(current.index, result);
     observer.blockFinished(result);
     return { abortedAt: current.index };
+  }
+  if (runningInline !== undefined) {
+    const stopped = runningInline;
+    chapter.inlines.slice(stopped).forEach((inline) => {
+      inlines[inline.index] = {
+        ok: false,
+        error: {
+          name: inline.index !== stopped ? "NotEvaluated" : inlineTimedOut ? "TimeoutError" : "ProcessError",
+          message: inline.index !== stopped
+            ? "not evaluated: an earlier inline expression stopped the chapter process"
+            : inlineTimedOut
+            ? `inline expression did not finish within ${inlineTimeout} s`
+            : `the chapter process exited with code ${status.code} while evaluating this expression\n` +
+              stderrTail.join("").trim(),
+          stack: "",
+          location: inline.location,
+        },
+      };
+    });
+    return { inlines, scope };
   }
   if (!done) {
     throw new Error(

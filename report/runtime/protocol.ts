@@ -42,6 +42,7 @@ export type ChildMessage =
     seconds: number;
     backend?: string;
   }
+  | { type: "inline-start"; index: number }
   | { type: "scope"; snapshot: ScopeSnapshot }
   | { type: "inline"; index: number; result: InlineResult }
   | { type: "done" };

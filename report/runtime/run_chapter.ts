@@ -97,6 +97,7 @@ if (!stopped) {
   currentBlock = -1;
   send({ type: "scope", snapshot: snapshotScope(runtime.scope) });
   for (const inline of plan.inlines) {
+    send({ type: "inline-start", index: inline.index });
     let result: InlineResult;
     try {
       const module: { default: () => Promise<unknown> } = await import(inline.mapping.moduleUrl);
