@@ -13,13 +13,22 @@ export interface TimeToTarget {
 interface Trained {
   model: LayersModel;
   meta: Record<string, unknown>;
+  hit?: boolean;
 }
-type Trainer = (
-  options: { profile: string; store: { dir: string; notice: (line: string) => void } },
-) => Promise<Trained>;
+/** The model modules' trainers take the store folder as `store.dir` (CNN) or `storeDir` (LSTM). */
+type Trainer = (options: {
+  profile: string;
+  store: { dir: string; notice: (line: string) => void };
+  storeDir: string;
+}) => Promise<Trained>;
 
 function numberOr(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+function accuracyIn(meta: Record<string, unknown>): number | null {
+  const nested = (key: string) => numberOr((meta[key] as { accuracy?: unknown } | undefined)?.accuracy);
+  return numberOr(meta.testAccuracy) ?? nested("exhaustive") ?? nested("test");
 }
 
 async function trainers(): Promise<Record<"cnn" | "lstm", Trainer | undefined>> {
@@ -36,10 +45,13 @@ export async function timeToTarget(model: "cnn" | "lstm", profile: string): Prom
   const dir = await Deno.makeTempDir({ prefix: `bench-${model}-` });
   try {
     const started = performance.now();
-    const trained = await train({ profile, store: { dir, notice: () => {} } });
+    const trained = await train({ profile, store: { dir, notice: () => {} }, storeDir: dir });
     const seconds = (performance.now() - started) / 1000;
     const meta = trained.meta;
     trained.model.dispose();
+    if (trained.hit === true) {
+      throw new Error(`${model}: the empty store reported a hit; the trainer ignored it`);
+    }
     const history = Array.isArray(meta.history) ? meta.history : null;
     return {
       model,
@@ -47,7 +59,7 @@ export async function timeToTarget(model: "cnn" | "lstm", profile: string): Prom
       seconds,
       trainSeconds: numberOr(meta.trainSeconds),
       epochs: history?.length ?? null,
-      accuracy: numberOr(meta.testAccuracy) ?? numberOr(meta.exhaustiveAccuracy) ?? numberOr(meta.accuracy),
+      accuracy: accuracyIn(meta),
     };
   } finally {
     await Deno.remove(dir, { recursive: true });
