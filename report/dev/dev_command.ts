@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { BuildCommand } from "../cli.ts";
 import { denoEffects } from "../effects.ts";
 import { runBuild } from "../run_build.ts";
-import { terminalReporter } from "../terminal.ts";
+import { type BuildReporter, terminalReporter } from "../terminal.ts";
 import { abortableEffects } from "./abortable_effects.ts";
 import { closeOnInterrupt } from "./interrupt.ts";
 import type { BuildFunction } from "./outcome.ts";
@@ -11,9 +11,9 @@ import { startDevServer } from "./server.ts";
 export const WATCHED_FOLDERS = ["chapters", "models", "templates"];
 
 /** Builds with the block cache (so only what changed runs) and turns the first problem into an overlay. */
-export function devBuild(command: BuildCommand, root: string): BuildFunction {
+export function devBuild(command: BuildCommand, root: string, reporter?: BuildReporter): BuildFunction {
   return async (_changed, signal) => {
-    const reporter = terminalReporter(denoEffects.terminal, denoEffects.now);
+    reporter ??= terminalReporter(denoEffects.terminal, denoEffects.now);
     const effects = abortableEffects(denoEffects, signal);
     const { outcome } = await runBuild({ ...command, pdf: "skip" }, root, effects, reporter, { signal });
     if (outcome.ok) return { ok: true };
