@@ -1,4 +1,7 @@
-/** Measures one backend in this process and prints one JSON line: `deno run -A tests/bench/measure.ts wasm`. */
+/**
+ * Measures one backend in this process and prints one JSON line: `deno run -A tests/bench/measure.ts wasm`.
+ * Flags: `--seconds=5` · `--only=cnn-train,lstm-train` · `--to-target=full|quick` · `--target-models=cnn,lstm`.
+ */
 import { useBackend } from "../../models/backend.ts";
 import { tf } from "../../models/tf.ts";
 import { measureThroughput, PeakMemory, type Throughput } from "./timing.ts";
@@ -21,6 +24,7 @@ export interface BackendResult {
 interface MeasureOptions {
   seconds: number;
   toTarget: string | null;
+  targetModels: ("cnn" | "lstm")[];
   only: WorkloadName[];
 }
 
@@ -32,6 +36,7 @@ function parseOptions(args: string[]): { request: string; options: MeasureOption
     options: {
       seconds: Number(flag("seconds") ?? 5),
       toTarget: flag("to-target") ?? null,
+      targetModels: (flag("target-models") ?? "cnn,lstm").split(",") as ("cnn" | "lstm")[],
       only: only ?? (Object.keys(WORKLOADS) as WorkloadName[]),
     },
   };
@@ -57,7 +62,7 @@ export async function measureBackend(request: string, options: MeasureOptions): 
   }
   const toTarget: TimeToTarget[] = [];
   if (options.toTarget !== null) {
-    for (const model of ["cnn", "lstm"] as const) {
+    for (const model of options.targetModels) {
       const result = await timeToTarget(model, options.toTarget);
       memory.sample();
       if (result !== null) toTarget.push(result);
