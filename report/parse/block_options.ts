@@ -1,4 +1,5 @@
 import { ReportError } from "../errors.ts";
+import { closestMatch } from "../suggest.ts";
 import type { BlockOptions, OptionValue } from "../types.ts";
 
 export const DEFAULT_TIMEOUT_SECONDS = 600;
@@ -74,7 +75,9 @@ export function parseBlockOptions(code: string, file: string, firstLine: number)
     const [, key, rawValue] = entry;
     const reader = READERS[key as keyof BlockOptions];
     if (!reader) {
-      throw new ReportError(`unknown block option "${key}" (known: ${OPTION_NAMES.join(", ")})`, at);
+      const guess = closestMatch(key, OPTION_NAMES);
+      const hint = guess ? `did you mean "${guess}"?` : `known: ${OPTION_NAMES.join(", ")}`;
+      throw new ReportError(`unknown block option "${key}" (${hint})`, at);
     }
     if (key in explicit) throw new ReportError(`block option "${key}" is given twice`, at);
     const value = reader(unquote(rawValue.trim()));

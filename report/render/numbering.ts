@@ -1,4 +1,5 @@
 import { ReportError } from "../errors.ts";
+import { closestMatch } from "../suggest.ts";
 import type { Chapter } from "../types.ts";
 
 export type FloatKind = "figure" | "table";
@@ -62,7 +63,12 @@ export function checkReferences(chapters: readonly Chapter[], numbering: Numberi
     for (const reference of chapter.references) {
       if (numbering.has(reference.label)) continue;
       const known = [...numbering.keys()].filter((label) => label.startsWith(reference.label.slice(0, 4)));
-      const hint = known.length > 0 ? ` (known: ${known.join(", ")})` : "";
+      const guess = closestMatch(reference.label, known);
+      const hint = guess
+        ? ` (did you mean @${guess}?)`
+        : known.length > 0
+        ? ` (known: ${known.join(", ")})`
+        : "";
       errors.push(new ReportError(`unknown reference @${reference.label}${hint}`, reference.location));
     }
   }

@@ -55,3 +55,11 @@ Deno.test("options: a caption without a label is an error at the fence", () => {
   const error = errorOf(() => parseChapter("c.md", "text\n\n```ts\n//| caption: lonely\n1\n```\n"));
   assert.deepEqual(error.location, { file: "c.md", line: 3, column: 1 });
 });
+
+Deno.test("options: a near miss suggests the option meant", () => {
+  assert.match(
+    errorOf(() => parseBlockOptions("//| captoin: x", "c.md", 1)).message,
+    /did you mean "caption"\?/,
+  );
+  assert.match(errorOf(() => parseBlockOptions("//| colour: red", "c.md", 1)).message, /known: echo, eval/);
+});

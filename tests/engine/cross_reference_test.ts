@@ -64,3 +64,9 @@ Deno.test("references: a caption's references are checked at the caption line", 
   assert.equal(errors.length, 1);
   assert.deepEqual(errors[0].location, { file: "c.md", line: 3, column: 22 });
 });
+
+Deno.test("references: a near miss suggests the label meant", () => {
+  const chapter = parseChapter("c.md", "See @fig-sqares.\n\n```ts\n//| label: fig-squares\n1\n```\n");
+  const { numbering } = numberFloats([chapter]);
+  assert.match(checkReferences([chapter], numbering)[0].message, /did you mean @fig-squares\?/);
+});
