@@ -1,5 +1,6 @@
 import { parse as parseYaml } from "yaml";
 import { ReportError } from "../errors.ts";
+import { closestMatch } from "../suggest.ts";
 
 export interface FrontMatter {
   title?: string;
@@ -52,10 +53,9 @@ function readFrontMatter(yamlText: string, file: string): FrontMatter {
   const record = data as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     if (!KNOWN_KEYS.has(key)) {
-      throw new ReportError(
-        `front matter: unknown key "${key}" (expected one of: ${[...KNOWN_KEYS].join(", ")})`,
-        at(key),
-      );
+      const guess = closestMatch(key, KNOWN_KEYS);
+      const hint = guess ? `did you mean "${guess}"?` : `expected one of: ${[...KNOWN_KEYS].join(", ")}`;
+      throw new ReportError(`front matter: unknown key "${key}" (${hint})`, at(key));
     }
   }
   for (const key of ["title", "description"]) {

@@ -86,3 +86,7 @@ Deno.test("chapter: nested braces and strings inside an inline expression", () =
   const chapter = parseChapter("c.md", 'Value ${({ a: "}" }).a} end');
   assert.equal(chapter.inlines[0].source, '({ a: "}" }).a');
 });
+
+Deno.test("front matter: a misspelt key suggests the right one", () => {
+  assert.throws(() => splitFrontMatter("---\ntilte: x\n---\n", "c.md"), /did you mean "title"\?/);
+});
