@@ -45,3 +45,16 @@ export async function lstmSetup(params: Record<string, string>): Promise<LstmSet
     key: stored.key,
   };
 }
+
+/** The sequence the step-by-step figures follow (the write-up's own example at length 20), and a contrasting
+ * one whose count climbs and then falls below zero. */
+export function showcaseSequences(length: number): { primary: number[]; contrast: number[] } {
+  const original = [1, 1, 1, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0];
+  const primary = length === original.length
+    ? original
+    : Array.from({ length }, (_, step) => (step % 3 === 2 ? 0 : 1));
+  const lead = Math.round(0.4 * length);
+  const late = Math.round(0.65 * length);
+  const contrast = Array.from({ length }, (_, step) => (step < lead || step === late ? 1 : 0));
+  return { primary, contrast };
+}
