@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { renderOutput, renderOutputs } from "../../report/render/outputs.ts";
 import { escapeHtml } from "../../report/render/escape.ts";
+import { fillTemplate, renderToc } from "../../report/render/page.ts";
 import { renderProse } from "../../report/render/prose.ts";
 import { Slugger } from "../../report/render/slug.ts";
 import { parseChapter } from "../../report/parse/chapter.ts";
@@ -102,4 +103,34 @@ Deno.test("tables: non-integers are shown to six significant digits", () => {
   assert.ok(html.includes('<td class="num">0.3</td>'));
   assert.ok(html.includes('<td class="num">123456789</td>'));
   assert.ok(html.includes('<td class="num">0.666667</td>'));
+});
+
+Deno.test("page: template slots are filled, unknown ones stay visible", () => {
+  assert.equal(
+    fillTemplate("<head><!-- slot:title --></head><!--slot:unknown-->", { title: "<title>T</title>" }),
+    "<head><title>T</title></head><!--slot:unknown-->",
+  );
+});
+
+Deno.test("page: contents list chapters with their sections, and top-level sections of untitled chapters", () => {
+  const toc = renderToc([
+    { id: "intro", title: "Intro", html: "", toc: [{ depth: 2, id: "why", text: "Why" }] },
+    {
+      id: "part-1",
+      title: "Part 1",
+      html: "",
+      toc: [{ depth: 1, id: "part-1", text: "Part 1 & more" }, { depth: 2, id: "data", text: "Data" }, {
+        depth: 3,
+        id: "detail",
+        text: "Detail",
+      }],
+    },
+  ]);
+  assert.ok(toc.includes('<li><a href="#why">Why</a></li>'));
+  assert.ok(
+    toc.includes(
+      '<li><a href="#part-1">Part 1 &amp; more</a>\n<ol>\n<li><a href="#data">Data</a></li>\n</ol>',
+    ),
+  );
+  assert.ok(!toc.includes("#detail"));
 });
