@@ -39,6 +39,12 @@ export class KernelCalls {
     return output;
   }
 
+  /** Takes ownership of a result made outside `run` (e.g. a constant written directly). */
+  adopt(info: TensorInfo): TensorInfo {
+    this.#intermediates.push(info);
+    return info;
+  }
+
   reshape(x: TensorInfo, shape: number[]): TensorInfo {
     return this.run("Reshape", { x }, { shape });
   }

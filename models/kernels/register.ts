@@ -1,5 +1,6 @@
 import { tfCore } from "../tf.ts";
 import { conv2dBackpropFilterViaConv2D } from "./conv2d_backprop_filter.ts";
+import { conv2dBackpropFilterViaPatches, MAX_PATCH_DEPTH } from "./conv2d_backprop_filter_patches.ts";
 import { conv2dBackpropInputViaConv2D } from "./conv2d_backprop_input.ts";
 import type { KernelBackend, TensorInfo } from "./kernel_calls.ts";
 import { matMulWithoutTransposes } from "./mat_mul.ts";
@@ -56,7 +57,11 @@ const PATCHES: Record<FastKernel, Patch> = {
       const attrs = args.attrs as unknown as tfCore.Conv2DBackpropFilterAttrs;
       if (!isChannelsLast(attrs)) return required(original, "NCHW Conv2DBackpropFilter")(args);
       const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-      return conv2dBackpropFilterViaConv2D(backendOf(args), backendName, x, dy, attrs);
+      const [fh, fw, channels] = attrs.filterShape;
+      const route = fh * fw * channels <= MAX_PATCH_DEPTH
+        ? conv2dBackpropFilterViaPatches
+        : conv2dBackpropFilterViaConv2D;
+      return route(backendOf(args), backendName, x, dy, attrs);
     },
   },
   BatchMatMul: {

@@ -52,11 +52,14 @@ function convCases(): KernelCase[] {
       geometries.push({ x: [1, 6, 9, 2], filter: [2, 3, 2, 5], strides, pad });
       geometries.push({ x: [3, 8, 5, 1], filter: [5, 4, 1, 2], strides, pad });
       geometries.push({ x: [2, 5, 5, 4], filter: [1, 1, 4, 3], strides, pad });
+      geometries.push({ x: [2, 9, 7, 1], filter: [3, 3, 1, 4], strides, pad });
+      geometries.push({ x: [2, 6, 6, 2], filter: [2, 2, 2, 3], strides, pad });
     }
   }
   geometries.push({ x: [2, 9, 11, 2], filter: [3, 2, 2, 3], strides: [3, 2], pad: "same" });
   geometries.push({ x: [2, 9, 11, 2], filter: [3, 2, 2, 3], strides: [2, 3], pad: "valid" });
   geometries.push({ x: [1, 6, 7, 2], filter: [3, 3, 2, 2], strides: [2, 1], pad: 1 });
+  geometries.push({ x: [2, 7, 8, 1], filter: [3, 3, 1, 2], strides: [2, 1], pad: 1 });
   return geometries.flatMap((g, i): KernelCase[] => {
     const label = `x${g.x.join("x")} f${g.filter.join("x")} s${g.strides.join(",")} ${g.pad}`;
     const dy = random(convOutputShape(g.x, g.filter, g.strides, g.pad), 100 + i);

@@ -1,0 +1,74 @@
+import { tfCore } from "../tf.ts";
+import { type AxisGeometry, splitAdjust } from "./conv_geometry.ts";
+import { hostArrays } from "./host_arrays.ts";
+import { type KernelBackend, type TensorInfo, withKernelCalls } from "./kernel_calls.ts";
+import { cropSpatial, explicitPadding } from "./spatial.ts";
+
+/** Padding (or cropping) that makes a VALID convolution reproduce the forward output length exactly. */
+function forwardAdjust(axis: AxisGeometry) {
+  const needed = (axis.output - 1) * axis.stride + axis.filter;
+  return splitAdjust({ before: axis.padBefore, after: needed - axis.input - axis.padBefore });
+}
+
+/** Patch depth (fh·fw·C) up to which dW is computed from explicit patches; beyond it extraction costs too much. */
+export const MAX_PATCH_DEPTH = 16;
+
+/** A [fh,fw,C,fh·fw·C] filter whose convolution copies each input patch into the channel axis. */
+export function patchExtractionFilter(fh: number, fw: number, channels: number, out: Float32Array): void {
+  const depth = fh * fw * channels;
+  for (let tap = 0; tap < depth; tap++) out[tap * depth + tap] = 1;
+}
+
+/**
+ * dW of an NHWC convolution with a shallow patch (first layers: one input channel): the forward geometry
+ * extracts patches [N,H',W',fh·fw·C] with one Conv2D, and dW = patchesᵀ · dy as one matrix product.
+ */
+export function conv2dBackpropFilterViaPatches(
+  backend: KernelBackend,
+  backendName: string,
+  x: TensorInfo,
+  dy: TensorInfo,
+  attrs: tfCore.Conv2DBackpropFilterAttrs,
+): TensorInfo {
+  const [fh, fw, channels, outChannels] = attrs.filterShape;
+  const depth = fh * fw * channels;
+  const info = tfCore.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const rowsAdjust = forwardAdjust({
+    input: info.inHeight,
+    output: info.outHeight,
+    filter: fh,
+    stride: info.strideHeight,
+    padBefore: info.padInfo.top,
+  });
+  const colsAdjust = forwardAdjust({
+    input: info.inWidth,
+    output: info.outWidth,
+    filter: fw,
+    stride: info.strideWidth,
+    padBefore: info.padInfo.left,
+  });
+  const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
+  const arrays = hostArrays(backend, backendName);
+  return withKernelCalls(backend, backendName, (calls) => {
+    const extraction = calls.adopt(
+      arrays.output([fh, fw, channels, depth], (out) => patchExtractionFilter(fh, fw, channels, out)),
+    );
+    const patches = calls.conv2d(cropSpatial(calls, x, rowsAdjust.crop, colsAdjust.crop), extraction, {
+      strides: [info.strideHeight, info.strideWidth],
+      dilations: [1, 1],
+      pad: explicitPadding(rowsAdjust.pad, colsAdjust.pad),
+    });
+    const product = calls.run("BatchMatMul", {
+      a: calls.reshape(patches, [1, rows, depth]),
+      b: calls.reshape(dy, [1, rows, outChannels]),
+    }, { transposeA: true, transposeB: false });
+    return calls.reshape(product, [fh, fw, channels, outChannels]);
+  });
+}
