@@ -109,8 +109,9 @@ Deno.test({
       });
 
       await t.step("a damaged cache entry is reported in one line and recomputed, never used", async () => {
+        await Deno.remove(join(project.cacheDir, "blocks"), { recursive: true });
         const clean = await buildScratch(project);
-        assert.deepEqual(clean.ran, []);
+        assert.equal(clean.ran.length, 5);
         const entries = entryFiles(join(project.cacheDir, "blocks"));
         assert.ok(entries.length >= 5);
         const victim = entries.find((entry) => Deno.readTextFileSync(entry).includes("teal"))!;
