@@ -1,5 +1,6 @@
-import { delimiter, dirname, join } from "node:path";
+import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { writeFileAtomic } from "./cache/atomic.ts";
 
 export const CHROMIUM_NAMES = ["chromium", "chromium-browser", "google-chrome"] as const;
 
@@ -230,8 +231,7 @@ export async function printReportPdf(options: ReportPdfOptions): Promise<PdfStep
       signal: options.signal,
     });
     const written: PdfStamp = { html, pageSize: options.pageSize, bytes: result.bytes };
-    await Deno.mkdir(dirname(options.stampPath), { recursive: true });
-    await Deno.writeTextFile(options.stampPath, JSON.stringify(written));
+    await writeFileAtomic(options.stampPath, JSON.stringify(written));
     return { status: "printed", result };
   } catch (error) {
     return { status: "failed", message: (error as Error).message };
