@@ -53,6 +53,10 @@ export interface ImageGridOptions {
   extraLegends?: ColorSpec[];
   fontSize?: number;
   marginLeft?: number;
+  /** Omit the legend row (e.g. when several grids share one legend). */
+  legend?: boolean;
+  /** A heading drawn above the grid. */
+  title?: string;
 }
 
 export interface HeatmapCell {
@@ -418,7 +422,27 @@ export function imageGrid(panels: ImagePanel[], options: ImageGridOptions): Node
         : []),
     ],
   } as Plot.PlotOptions);
-  return figureBox([legendRow([options.color, ...(options.extraLegends ?? [])]), plot]);
+  const parts = options.legend === false
+    ? [plot]
+    : [legendRow([options.color, ...(options.extraLegends ?? [])]), plot];
+  return figureBox(options.title ? [heading(options.title), ...parts] : parts);
+}
+
+function heading(text: string): Node {
+  const doc = plotDocument();
+  const h = doc.createElement("div");
+  h.setAttribute("style", "font:600 12px system-ui,sans-serif;margin:2px 0");
+  h.textContent = text;
+  return h;
+}
+
+/** Figures placed next to each other (wrapping on narrow pages), optionally under shared legends. */
+export function sideBySide(items: Node[], legends: ColorSpec[] = []): Node {
+  const doc = plotDocument();
+  const row = doc.createElement("div");
+  row.setAttribute("style", "display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start");
+  for (const item of items) row.appendChild(item);
+  return figureBox(legends.length ? [legendRow(legends), row] : [row]);
 }
 
 /** A labeled heatmap of cells (confusion matrices, per-channel statistics, unit × time grids). */
@@ -427,9 +451,11 @@ export function heatmap(cells: HeatmapCell[], options: HeatmapOptions): Node {
   const marks: Plot.Markish[] = [Plot.cell(cells, { x: "x", y: "y", fill: "value", inset: 0.5 })];
   if (options.text) {
     const format = options.text;
-    const [lo, hi] = colorScaleOptions(options.color).domain as [number, number];
-    const dark = (v: number) =>
-      options.color.kind === "diverging" ? Math.abs(v) > 0.6 * hi : (v - lo) / (hi - lo) < 0.55;
+    const scale = Plot.scale({ color: colorScaleOptions(options.color) as Plot.ScaleOptions });
+    const dark = (v: number) => {
+      const [r, g, b] = parseColor(String(scale.apply(v)));
+      return 0.299 * r + 0.587 * g + 0.114 * b < 140;
+    };
     marks.push(
       Plot.text(cells, {
         x: "x",

@@ -1,0 +1,88 @@
+/** What every Part 1 chapter starts from: the backend, the trained SimpleCNN, an untrained twin and the data. */
+import "./cnn_window_hide.ts";
+import "@tensorflow/tfjs-layers";
+import "./cnn_window_restore.ts";
+import { type BackendChoice, useBackend } from "../../models/backend.ts";
+import {
+  buildSimpleCNN,
+  type CnnMeta,
+  cnnProfile,
+  DEFAULT_CNN_SEED,
+  type Profile,
+  trainedSimpleCNN,
+} from "../../models/cnn.ts";
+import { loadMnist, type MnistPart, selectRows } from "../../models/data/mnist.ts";
+import type { LayersModel } from "../../models/tf.ts";
+
+/** How much work each analysis does; `quick` keeps the same code paths at test-suite cost. */
+export interface CnnAnalysisSettings {
+  /** Test digits scored and summarised (the first rows of the test split). */
+  testRows: number;
+  /** Training digits the linear probes learn from (the first rows of the train split). */
+  probeTrainRows: number;
+  probeEpochs: number;
+  /** Gradient-ascent steps for feature visualization. */
+  visualizationSteps: number;
+  /** conv3 channels shown with optimised images and exemplars. */
+  visualizedChannels: number;
+}
+
+export const CNN_ANALYSIS: Record<Profile, CnnAnalysisSettings> = {
+  full: {
+    testRows: 2000,
+    probeTrainRows: 3000,
+    probeEpochs: 10,
+    visualizationSteps: 128,
+    visualizedChannels: 8,
+  },
+  quick: {
+    testRows: 300,
+    probeTrainRows: 300,
+    probeEpochs: 3,
+    visualizationSteps: 16,
+    visualizedChannels: 4,
+  },
+};
+
+export interface CnnSetup {
+  profile: Profile;
+  settings: CnnAnalysisSettings;
+  backend: BackendChoice;
+  model: LayersModel;
+  meta: CnnMeta;
+  /** Whether the trained weights came from the model store. */
+  cacheHit: boolean;
+  /** Same architecture and seed, never trained: the control for "what did training do". */
+  control: LayersModel;
+  train: MnistPart;
+  test: MnistPart;
+  seed: number;
+}
+
+function firstRows(part: MnistPart, rows: number): MnistPart {
+  return selectRows(part, Int32Array.from({ length: Math.min(rows, part.labels.length) }, (_, i) => i));
+}
+
+export async function cnnSetup(params: Record<string, string>): Promise<CnnSetup> {
+  const profile = cnnProfile(params.profile);
+  const settings = CNN_ANALYSIS[profile];
+  const seed = params.seed ? Number(params.seed) : DEFAULT_CNN_SEED;
+  const backend = await useBackend(params.backend ?? "auto");
+  const stored = await trainedSimpleCNN({ profile, seed });
+  const data = await loadMnist();
+  const test = firstRows(data.test, settings.testRows);
+  const train = firstRows(data.train, settings.probeTrainRows);
+  data.dispose();
+  return {
+    profile,
+    settings,
+    backend,
+    model: stored.model,
+    meta: stored.meta,
+    cacheHit: stored.hit,
+    control: buildSimpleCNN(seed),
+    train,
+    test,
+    seed,
+  };
+}
