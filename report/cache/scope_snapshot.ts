@@ -78,7 +78,12 @@ export function snapshotScope(
   const opaque: string[] = [];
   let bytes = 0;
   for (const name of Object.keys(bindings).sort()) {
-    const encoded = encodePlain(bindings[name], 0);
+    let encoded: ReturnType<typeof encodePlain>;
+    try {
+      encoded = encodePlain(bindings[name], 0);
+    } catch {
+      encoded = { ok: false };
+    }
     const size = encoded.ok ? JSON.stringify(encoded.value).length : 0;
     if (encoded.ok && bytes + size <= limitBytes) {
       values[name] = encoded.value;

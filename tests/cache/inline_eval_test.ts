@@ -75,3 +75,16 @@ Deno.test("an expression cannot change the stored scope", () => {
   assert.deepEqual(evaluateInline("[count, list.length]", snapshot), { ok: true, value: [1, 1] });
   assert.equal(assigned.ok, true);
 });
+
+Deno.test("a binding that throws when read is opaque, not a crash", () => {
+  const hostile = {
+    get size(): number {
+      throw new Error("no");
+    },
+  };
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const snapshot = snapshotScope({ hostile, proxy: revoked.proxy, fine: 1 });
+  assert.deepEqual(snapshot.opaque, ["hostile", "proxy"]);
+  assert.deepEqual(snapshot.values, { fine: 1 });
+});
