@@ -23,7 +23,7 @@ export const EXECUTABLE_LANGUAGES: ReadonlySet<string> = new Set(["ts", "typescr
 
 /** Parses one chapter file; `path` is relative to the project root and used in every location. */
 export function parseChapter(path: string, text: string): Chapter {
-  const source = text.replace(/\r\n?/g, "\n");
+  const source = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
   const { frontMatter, body, lineOffset } = splitFrontMatter(source, path);
   const position = new SourcePosition(body);
   const locate = (offset: number): SourceLocation => {

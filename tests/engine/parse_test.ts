@@ -90,3 +90,10 @@ Deno.test("chapter: nested braces and strings inside an inline expression", () =
 Deno.test("front matter: a misspelt key suggests the right one", () => {
   assert.throws(() => splitFrontMatter("---\ntilte: x\n---\n", "c.md"), /did you mean "title"\?/);
 });
+
+Deno.test("chapter: a byte-order mark and CRLF line endings do not shift lines", () => {
+  const chapter = parseChapter("c.md", "\uFEFF---\r\ntitle: T\r\n---\r\n\r\n```ts\r\nconst a = 1;\r\n```\r\n");
+  assert.equal(chapter.title, "T");
+  assert.equal(chapter.blocks[0].codeLine, 6);
+  assert.equal(chapter.blocks[0].code, "const a = 1;");
+});
