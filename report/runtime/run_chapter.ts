@@ -1,5 +1,6 @@
 /** Entry point of a chapter process: runs the planned block modules in order and reports on stdout. */
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseHTML } from "linkedom";
 import { installProgressSink } from "../progress.ts";
 import { RUNTIME_GLOBAL } from "../scope/block_module.ts";
@@ -45,8 +46,17 @@ globals.display = (value: unknown) => {
   if (output) emit(output);
   return value;
 };
+const chapterUrl = pathToFileURL(join(plan.root, plan.chapter)).href;
 const runtime = {
   scope: {} as Record<string, unknown>,
+  /** What `import.meta` means inside a block: the chapter file. */
+  meta: {
+    url: chapterUrl,
+    filename: fileURLToPath(chapterUrl),
+    dirname: dirname(fileURLToPath(chapterUrl)),
+    main: false,
+    resolve: (specifier: string) => new URL(specifier, chapterUrl).href,
+  },
   value(value: unknown) {
     const output = serializeValue(value, toError);
     if (output) emit(output);

@@ -15,6 +15,10 @@ export interface BlockAnalysis {
   localSpecifiers: { start: number; end: number; specifier: string }[];
   /** Top-level import declarations (they must stay at module level). */
   imports: { start: number; end: number }[];
+  /** `import.meta` expressions (the generated module is not the chapter, so they are redirected). */
+  importMetas: { start: number; end: number }[];
+  /** `export` (and `export default`) keywords of top-level declarations, which cannot stay in a function body. */
+  exportKeywords: { start: number; end: number }[];
 }
 
 /** Finds a block's top-level bindings, final expression and relative imports; parses only, never type-checks. */
@@ -30,7 +34,14 @@ export function analyzeBlock(code: string): BlockAnalysis {
     start: statement.getStart(file),
     end: statement.getEnd(),
   }));
-  return { declared: [...declared], lastExpression, localSpecifiers: localSpecifiers(file), imports };
+  return {
+    declared: [...declared],
+    lastExpression,
+    localSpecifiers: localSpecifiers(file),
+    imports,
+    importMetas: importMetas(file),
+    exportKeywords: exportKeywords(file),
+  };
 }
 
 function declaredNames(statement: ts.Statement): string[] {
@@ -88,5 +99,30 @@ function localSpecifiers(file: ts.SourceFile): BlockAnalysis["localSpecifiers"] 
     ts.forEachChild(node, visit);
   };
   visit(file);
+  return found;
+}
+
+function importMetas(file: ts.SourceFile): BlockAnalysis["importMetas"] {
+  const found: BlockAnalysis["importMetas"] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+      found.push({ start: node.getStart(file), end: node.getEnd() });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+function exportKeywords(file: ts.SourceFile): BlockAnalysis["exportKeywords"] {
+  const found: BlockAnalysis["exportKeywords"] = [];
+  for (const statement of file.statements) {
+    if (!ts.canHaveModifiers(statement)) continue;
+    for (const modifier of ts.getModifiers(statement) ?? []) {
+      if (modifier.kind === ts.SyntaxKind.ExportKeyword || modifier.kind === ts.SyntaxKind.DefaultKeyword) {
+        found.push({ start: modifier.getStart(file), end: modifier.getEnd() });
+      }
+    }
+  }
   return found;
 }

@@ -68,6 +68,8 @@ export function blockModule(input: BlockModuleInput): GeneratedModule {
     ...analysis.localSpecifiers
       .filter((found) => !insideImports(found.start))
       .map((found) => ({ start: found.start, end: found.end, text: rewrite(found.specifier) })),
+    ...analysis.importMetas.map((range) => ({ ...range, text: `${RUNTIME_GLOBAL}.meta` })),
+    ...analysis.exportKeywords.map((range) => ({ ...range, text: " ".repeat(range.end - range.start) })),
   ];
   const last = analysis.lastExpression;
   if (last) {

@@ -44,3 +44,17 @@ Deno.test("executor: blocks before startAt run to rebuild the scope, their outpu
   assert.deepEqual(result.blocks[1].outputs, []);
   assert.deepEqual(result.blocks[2].outputs, [{ kind: "scalar", text: "12" }]);
 });
+
+Deno.test("executor: import.meta is the chapter file and exported declarations stay bindings", async () => {
+  const chapter = await fixtureChapter("tests/fixtures/module-features/01-meta.md");
+  const result = await executeChapter(chapter, {
+    root: ROOT,
+    cacheDir: join(ROOT, ".cache"),
+    params: { profile: "quick" },
+    keepGoing: false,
+  }, denoEffects);
+  assert.deepEqual(result.blocks.map((block) => block.status), ["ok", "ok"]);
+  const [value] = result.blocks[1].outputs;
+  assert.equal(value.kind, "json");
+  assert.deepEqual(JSON.parse(value.kind === "json" ? value.text : ""), [true, 84, true]);
+});

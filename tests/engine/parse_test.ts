@@ -92,7 +92,10 @@ Deno.test("front matter: a misspelt key suggests the right one", () => {
 });
 
 Deno.test("chapter: a byte-order mark and CRLF line endings do not shift lines", () => {
-  const chapter = parseChapter("c.md", "\uFEFF---\r\ntitle: T\r\n---\r\n\r\n```ts\r\nconst a = 1;\r\n```\r\n");
+  const chapter = parseChapter(
+    "c.md",
+    "\uFEFF---\r\ntitle: T\r\n---\r\n\r\n```ts\r\nconst a = 1;\r\n```\r\n",
+  );
   assert.equal(chapter.title, "T");
   assert.equal(chapter.blocks[0].codeLine, 6);
   assert.equal(chapter.blocks[0].code, "const a = 1;");
