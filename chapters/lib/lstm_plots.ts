@@ -31,6 +31,9 @@ export const GATE_COLOR: ColorSpec = {
   domain: [0, 1],
   scheme: "YlGnBu",
 };
+/** Widths that fit the printed page: one figure, or two side by side with a 12 px gap. */
+export const FULL_WIDTH = 580;
+export const HALF_WIDTH = 284;
 const FONT = { fontSize: "11px", background: "white" };
 const MARGIN_LEFT = 58;
 const MARGIN_RIGHT = 12;
@@ -39,6 +42,7 @@ const MARGIN_RIGHT = 12;
 export function plot(options: Record<string, unknown>): Node {
   const figure = Plot.plot({ document: plotDocument(), ...options } as Plot.PlotOptions);
   keepSwatchesInline(figure);
+  if (String(figure.tagName).toLowerCase() === "figure") figure.setAttribute("style", "margin:0");
   return figure;
 }
 
@@ -99,6 +103,10 @@ export function unitHeatmap(
   const order = options.unitOrder.map(String);
   const steps = [...new Set(panel.grid.map((cell) => cell.step))].sort((a, b) => a - b);
   const every = Math.max(1, Math.ceil(order.length / 16));
+  const stepEvery = Math.max(
+    1,
+    Math.ceil((18 * steps.length) / (options.width - MARGIN_LEFT - MARGIN_RIGHT)),
+  );
   return plot({
     width: options.width,
     height: options.height ?? Math.max(120, order.length * 4 + 70),
@@ -113,7 +121,7 @@ export function unitHeatmap(
       label: "time step",
       labelAnchor: "center",
       axis: options.xAxis === false ? null : "bottom",
-      tickFormat: (step: number) => (steps.length > 24 && step % 5 !== 0 ? "" : String(step)),
+      tickFormat: (step: number) => (step % stepEvery === 0 ? String(step) : ""),
     },
     y: {
       type: "band",
@@ -125,35 +133,28 @@ export function unitHeatmap(
     },
     color: { ...colorScaleOptions(panel.color), legend: options.legend ?? true },
     marks: [
-      Plot.cell(panel.grid, { x: "step", y: (d: GridCell) => String(d.unit), fill: "value" }),
+      Plot.cell(panel.grid, { x: "step", y: (d: GridCell) => String(d.unit), fill: "value", inset: -0.3 }),
       Plot.text([panel.title], { frameAnchor: "top-left", dy: -16, fontWeight: "bold" }),
       Plot.frame({ stroke: "#999" }),
     ],
   });
 }
 
-/** An input strip above one or more heatmaps of the same sequence, all on one x scale. */
+/** A colour legend, an input strip and one or more heatmaps of the same sequence, all on one x scale. */
 export function sequenceFigure(
   bits: readonly number[],
   panels: readonly HeatmapPanel[],
-  options: {
-    unitOrder: readonly number[];
-    width?: number;
-    height?: number;
-    sharedLegend?: ColorSpec;
-    title?: string;
-  },
+  options: { unitOrder: readonly number[]; width?: number; height?: number; title?: string },
 ): Node {
-  const width = options.width ?? 640;
-  const children: Node[] = [];
-  if (options.sharedLegend) children.push(legend(options.sharedLegend));
+  const width = options.width ?? FULL_WIDTH;
+  const children: Node[] = [legend(panels[0].color, Math.min(300, width - 20))];
   children.push(inputStrip(bits, { width, title: options.title }));
   panels.forEach((panel, index) =>
     children.push(unitHeatmap(panel, {
       unitOrder: options.unitOrder,
       width,
       height: options.height,
-      legend: options.sharedLegend === undefined,
+      legend: false,
       xAxis: index === panels.length - 1,
     }))
   );
@@ -192,7 +193,7 @@ export function legend(spec: ColorSpec, width = 300): Node {
 /** Example sequences as rows of cells, each labelled with its count difference and class. */
 export function examplesFigure(
   rows: readonly { bits: readonly number[]; label: number }[],
-  width = 640,
+  width = FULL_WIDTH,
 ): Node {
   const names = rows.map((row, index) => {
     const difference = row.bits.reduce((sum, bit) => sum + (bit ? 1 : -1), 0);
@@ -234,7 +235,7 @@ export function examplesFigure(
 /** Share of sequences per final count difference, for several sources side by side, coloured by label. */
 export function differenceBars(
   rows: readonly { source: string; difference: number; share: number; label: number }[],
-  width = 640,
+  width = FULL_WIDTH,
 ): Node {
   return plot({
     width,
@@ -263,7 +264,7 @@ export function trainingFigure(history: readonly EpochLog[]): Node {
   const exponent = (d: number) => d.toExponential(0).replace("e-", "e−");
   const panel = (marks: Plot.Markish[], y: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     plot({
-      width: 210,
+      width: 185,
       height: 220,
       marginLeft: 46,
       marginRight: 8,
@@ -310,7 +311,7 @@ export function trainingFigure(history: readonly EpochLog[]): Node {
 }
 
 /** Output probability against the final count difference over every sequence: min–max range and mean. */
-export function decisionFigure(rows: readonly DifferenceRow[], width = 640): Node {
+export function decisionFigure(rows: readonly DifferenceRow[], width = FULL_WIDTH): Node {
   const data = rows.map((row) => ({ ...row, name: labelName(row.label) }));
   return plot({
     width,
@@ -372,7 +373,11 @@ export function counterScatter(points: readonly CountPoint[], fit: UnitCorrelati
 }
 
 /** |r| of every unit with the running count, sorted, with the strong threshold. */
-export function correlationBars(ranked: readonly UnitCorrelation[], threshold: number, width = 640): Node {
+export function correlationBars(
+  ranked: readonly UnitCorrelation[],
+  threshold: number,
+  width = FULL_WIDTH,
+): Node {
   const data = ranked.map((unit, rank) => ({
     ...unit,
     rank: rank + 1,
@@ -409,7 +414,7 @@ export function unitTimeline(
   bits: readonly number[],
   series: readonly { step: number; quantity: string; value: number }[],
   unit: number,
-  width = 640,
+  width = FULL_WIDTH,
 ): Node {
   const quantities = [...new Set(series.map((s) => s.quantity))];
   const chart = plot({
@@ -444,7 +449,7 @@ export function ablationFigure(study: AblationStudy, highlight: readonly number[
     kind: highlight.includes(entry.units[0]) ? "highest |r| unit" : "other unit",
   }));
   const bars = plot({
-    width: 320,
+    width: HALF_WIDTH,
     height: 260,
     marginLeft: 50,
     style: FONT,
@@ -456,7 +461,7 @@ export function ablationFigure(study: AblationStudy, highlight: readonly number[
   const cumulative = study.cumulative.map((entry) => ({ k: entry.k, accuracy: 100 * entry.accuracy }));
   const random = study.random;
   const curve = plot({
-    width: 320,
+    width: HALF_WIDTH,
     height: 260,
     marginLeft: 50,
     style: FONT,
@@ -504,7 +509,7 @@ export function saturationFigure(saturation: SaturationSummary, highlight: reado
     }))
   );
   return plot({
-    width: 640,
+    width: FULL_WIDTH,
     height: 250,
     marginLeft: 50,
     marginTop: 24,
@@ -525,7 +530,7 @@ export function saturationFigure(saturation: SaturationSummary, highlight: reado
 export function inputGateByBit(
   saturation: SaturationSummary,
   highlight: readonly number[],
-  width = 320,
+  width = HALF_WIDTH,
 ): Node {
   const data = saturation.perUnit.map((unit) => ({
     x: unit.inputGateWhenZero,
@@ -574,7 +579,11 @@ export function projectionFigure(
 }
 
 /** Accuracy against sequence length with a 95% Wilson band, split into all sequences and non-ties. */
-export function lengthFigure(points: readonly LengthPoint[], trainedLength: number, width = 640): Node {
+export function lengthFigure(
+  points: readonly LengthPoint[],
+  trainedLength: number,
+  width = FULL_WIDTH,
+): Node {
   const lines = points.flatMap((p) => [
     { length: p.length, series: "all sequences", accuracy: 100 * p.accuracy },
     { length: p.length, series: "without ties", accuracy: 100 * p.untiedAccuracy },
@@ -622,7 +631,7 @@ export function responseFigure(
   response: readonly ResponsePoint[],
   linear: { low: number; high: number; slope: number; intercept: number },
   unit: number,
-  width = 640,
+  width = FULL_WIDTH,
 ): Node {
   const xs = response.map((p) => p.difference);
   const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
@@ -647,6 +656,66 @@ export function responseFigure(
         clip: true,
       }),
       Plot.ruleY([0]),
+    ],
+  });
+}
+
+/** Cell-state trajectories of a few units over each sequence (one panel per sequence), with the counter
+ * unit's linear reading of the running count as a dashed line. */
+export function trajectoryFigure(
+  series: readonly { sequence: string; step: number; unit: string; value: number }[],
+  prediction: readonly { sequence: string; step: number; value: number }[],
+  width = FULL_WIDTH,
+): Node {
+  const units = [...new Set(series.map((s) => s.unit))];
+  return plot({
+    width,
+    height: 260,
+    marginLeft: 50,
+    marginTop: 24,
+    style: FONT,
+    fx: { label: null, domain: [...new Set(series.map((s) => s.sequence))] },
+    x: { label: "time step", ticks: 5, tickFormat: "d" },
+    y: { label: "cell state", grid: true },
+    color: { legend: true, domain: units, scheme: "Dark2", label: "unit" },
+    marks: [
+      Plot.ruleY([0]),
+      Plot.line(prediction, {
+        fx: "sequence",
+        x: "step",
+        y: "value",
+        stroke: "#777",
+        strokeDasharray: "4,3",
+      }),
+      Plot.line(series, { fx: "sequence", x: "step", y: "value", stroke: "unit", strokeWidth: 2 }),
+      Plot.dot(series, { fx: "sequence", x: "step", y: "value", fill: "unit", r: 2 }),
+    ],
+  });
+}
+
+/** The input bits as stems and the running count difference as a line. */
+export function inputCountFigure(bits: readonly number[], width = HALF_WIDTH, height = 200): Node {
+  let running = 0;
+  const rows = bits.map((bit, index) => ({ step: index + 1, bit, count: running += bit ? 1 : -1 }));
+  return plot({
+    width,
+    height,
+    marginLeft: MARGIN_LEFT,
+    marginRight: MARGIN_RIGHT,
+    marginTop: 22,
+    style: FONT,
+    x: { label: "time step", ticks: 5, tickFormat: "d", domain: [0.5, bits.length + 0.5] },
+    y: { label: null, grid: true },
+    marks: [
+      Plot.ruleY([0]),
+      Plot.ruleX(rows, { x: "step", y1: 0, y2: "bit", stroke: "#222" }),
+      Plot.dot(rows, { x: "step", y: "bit", fill: "#222", r: 2.5 }),
+      Plot.line(rows, { x: "step", y: "count", stroke: "#d62728", strokeWidth: 2, curve: "step-after" }),
+      Plot.text(["input bits (stems) and running #1 − #0 (line)"], {
+        frameAnchor: "top-left",
+        dy: -16,
+        fontWeight: "bold",
+      }),
     ],
   });
 }

@@ -30,8 +30,30 @@ export function list(items: readonly (string | number)[]): string {
   return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
-/** Probability with enough digits to show how far from 0 or 1 it is. */
+/** Probability with enough digits to show how far from 0 or 1 it is: 0.731, 2.1×10⁻⁸, 1 − 6.0×10⁻⁸. */
 export function probability(value: number): string {
   if (value > 0.001 && value < 0.999) return value.toFixed(3);
-  return value < 0.5 ? value.toExponential(1) : `1 − ${(1 - value).toExponential(1)}`;
+  return value < 0.5 ? scientific(value) : `1 − ${scientific(1 - value)}`;
+}
+
+const SUPERSCRIPT: Record<string, string> = {
+  "-": "⁻",
+  "0": "⁰",
+  "1": "¹",
+  "2": "²",
+  "3": "³",
+  "4": "⁴",
+  "5": "⁵",
+  "6": "⁶",
+  "7": "⁷",
+  "8": "⁸",
+  "9": "⁹",
+};
+
+/** 0.0000123 → "1.2×10⁻⁵"; 0 → "0". */
+export function scientific(value: number, digits = 1): string {
+  if (value === 0) return "0";
+  const [mantissa, exponent] = value.toExponential(digits).split("e");
+  const power = String(Number(exponent)).replace(/./g, (ch) => SUPERSCRIPT[ch] ?? ch);
+  return `${mantissa}×10${power}`;
 }

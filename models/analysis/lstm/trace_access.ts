@@ -23,7 +23,7 @@ export function unitSeries(trace: LstmTrace, quantity: TraceQuantity, unit: numb
   return out;
 }
 
-/** The units × steps grid of one row as records, for heatmaps. */
+/** The units × steps grid of one row as records, for heatmaps; `step` counts from 1. */
 export function rowGrid(
   trace: LstmTrace,
   quantity: TraceQuantity,
@@ -33,7 +33,9 @@ export function rowGrid(
   const out: { step: number; unit: number; value: number }[] = [];
   for (let step = 0; step < trace.length; step++) {
     const base = (row * trace.length + step) * trace.units;
-    for (let unit = 0; unit < trace.units; unit++) out.push({ step, unit, value: values[base + unit] });
+    for (let unit = 0; unit < trace.units; unit++) {
+      out.push({ step: step + 1, unit, value: values[base + unit] });
+    }
   }
   return out;
 }
