@@ -32,6 +32,7 @@ export function renderToc(chapters: readonly RenderedChapter[]): string {
     const nested = sections.length > 0 ? `\n<ol>\n${sections.join("\n")}\n</ol>\n` : "";
     return [`<li>${link(top.id, top.text)}${nested}</li>`];
   });
+  if (items.length === 0) return "";
   return `<nav class="toc" aria-label="Contents">\n<h2 class="toc-title">Contents</h2>\n<ol>\n${
     items.join("\n")
   }\n</ol>\n</nav>`;

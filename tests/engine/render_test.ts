@@ -134,3 +134,7 @@ Deno.test("page: contents list chapters with their sections, and top-level secti
   );
   assert.ok(!toc.includes("#detail"));
 });
+
+Deno.test("page: no contents box when there are no headings", () => {
+  assert.equal(renderToc([{ id: "only", title: "Only", html: "", toc: [] }]), "");
+});
