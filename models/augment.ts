@@ -1,37 +1,51 @@
-/** Seeded geometric augmentation of image batches: small random shifts and zooms, one op for the whole batch. */
+/** Seeded geometric augmentation of image batches: a small random affine warp per image, one op per batch. */
 import type { Tensor2D, Tensor4D } from "@tensorflow/tfjs-core";
 import { type Tensor, tf } from "./tf.ts";
 import { createRng } from "./seed.ts";
 
-export interface ShiftZoom {
+export interface AffineJitter {
   /** Largest shift in pixels along each axis. */
   maxShift: number;
   /** Largest relative zoom in or out, e.g. 0.1 for ±10%. */
   maxZoom: number;
+  /** Largest rotation either way, in degrees. */
+  maxRotation: number;
 }
 
-/** Each image is resampled through its own randomly shifted and zoomed window; outside pixels read as 0. */
-export function shiftZoom({ maxShift, maxZoom }: ShiftZoom): (batch: Tensor, seed: number) => Tensor {
+/** Each image is resampled through its own random shift, zoom and rotation about its centre; outside reads 0.
+ * On cpu images are warped one at a time: tfjs 4.22's cpu `Transform` zeroes every image after the first. */
+export function randomAffine(jitter: AffineJitter): (batch: Tensor, seed: number) => Tensor {
   return (batch, seed) => {
     const [count, height, width] = batch.shape;
     const rng = createRng(seed);
     const between = (limit: number) => (rng.next() * 2 - 1) * limit;
-    const boxes = new Float32Array(count * 4);
+    const transforms = new Float32Array(count * 8);
+    const centreX = (width - 1) / 2;
+    const centreY = (height - 1) / 2;
     for (let i = 0; i < count; i++) {
-      const halfSpan = 0.5 / (1 + between(maxZoom));
-      const centreY = 0.5 + between(maxShift) / (height - 1);
-      const centreX = 0.5 + between(maxShift) / (width - 1);
-      boxes.set([centreY - halfSpan, centreX - halfSpan, centreY + halfSpan, centreX + halfSpan], i * 4);
-    }
-    return tf.tidy(() =>
-      tf.image.cropAndResize(
-        batch as Tensor4D,
-        tf.tensor2d(boxes, [count, 4]) as Tensor2D,
-        tf.range(0, count, 1, "int32"),
-        [height, width],
-        "bilinear",
+      const angle = (between(jitter.maxRotation) * Math.PI) / 180;
+      const inverseScale = 1 / (1 + between(jitter.maxZoom));
+      const shiftX = between(jitter.maxShift);
+      const shiftY = between(jitter.maxShift);
+      const cos = Math.cos(angle) * inverseScale;
+      const sin = Math.sin(angle) * inverseScale;
+      transforms.set([
+        cos,
+        -sin,
+        centreX - cos * centreX + sin * centreY - shiftX,
+        sin,
+        cos,
+        centreY - sin * centreX - cos * centreY - shiftY,
         0,
-      )
-    );
+        0,
+      ], i * 8);
+    }
+    return tf.tidy(() => {
+      const all = tf.tensor2d(transforms, [count, 8]) as Tensor2D;
+      if (tf.getBackend() !== "cpu") return tf.image.transform(batch as Tensor4D, all, "bilinear");
+      const images = tf.split(batch, count, 0) as Tensor4D[];
+      const rows = tf.split(all, count, 0) as Tensor2D[];
+      return tf.concat(images.map((image, i) => tf.image.transform(image, rows[i], "bilinear")), 0);
+    });
   };
 }

@@ -2,7 +2,7 @@
 import { tf } from "./tf.ts";
 import type { tfLayers } from "./tf.ts";
 import { deriveSeed } from "./seed.ts";
-import { type ShiftZoom, shiftZoom } from "./augment.ts";
+import { type AffineJitter, randomAffine } from "./augment.ts";
 import { accuracyOf, type EpochLog, trainModel } from "./train.ts";
 import { type ModelSpec, type StoredModel, storedModel, type StoreOptions } from "./store.ts";
 import {
@@ -80,7 +80,7 @@ export interface CnnTrainingConfig {
   epochs: number;
   batchSize: number;
   learningRate: { initial: number; decayPerEpoch: number };
-  augment: ShiftZoom | null;
+  augment: AffineJitter | null;
   /** Training stops once validation accuracy reaches this (after `minEpochs`). */
   targetValidationAccuracy: number;
   minEpochs: number;
@@ -94,7 +94,7 @@ export const CNN_PROFILES: Record<Profile, CnnTrainingConfig> = {
     epochs: 8,
     batchSize: 64,
     learningRate: { initial: 2e-3, decayPerEpoch: 0.75 },
-    augment: { maxShift: 2, maxZoom: 0.1 },
+    augment: { maxShift: 2, maxZoom: 0.1, maxRotation: 10 },
     targetValidationAccuracy: 0.99,
     minEpochs: 3,
   },
@@ -194,7 +194,7 @@ async function trainOnMnist(
       learningRate: (epoch) => config.learningRate.initial * config.learningRate.decayPerEpoch ** (epoch - 1),
       task: `train SimpleCNN (${run.profile})`,
       validation,
-      augment: config.augment ? shiftZoom(config.augment) : undefined,
+      augment: config.augment ? randomAffine(config.augment) : undefined,
       keepBest: (_model, log) => (log.valAccuracy ?? 0) - 1e-3 * (log.valLoss ?? 0),
       stopWhen: (log) =>
         log.epoch >= config.minEpochs && (log.valAccuracy ?? 0) >= config.targetValidationAccuracy,
