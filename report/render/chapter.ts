@@ -49,9 +49,21 @@ export function renderChapter(
       parts.push(`<p class="chapter-description">${escapeHtml(chapter.description)}</p>`);
     }
   }
+  let titleHeadingDropped = titleFromFrontMatter || !context.isTitleChapter;
   for (const node of chapter.nodes) {
-    if (node.kind === "prose") parts.push(renderProse(node.tokens, prose));
-    else parts.push(renderBlock(node, result.blocks[node.index], prose));
+    if (node.kind !== "prose") {
+      parts.push(renderBlock(node, result.blocks[node.index], prose));
+      continue;
+    }
+    let tokens = node.tokens;
+    if (!titleHeadingDropped) {
+      const heading = tokens.findIndex((token) => token.type === "heading" && token.depth === 1);
+      if (heading >= 0) {
+        tokens = tokens.filter((_, index) => index !== heading);
+        titleHeadingDropped = true;
+      }
+    }
+    parts.push(renderProse(tokens, prose));
   }
   id ||= toc.find((entry) => entry.depth === 1)?.id ?? context.slugger.slug(chapter.name);
   return {

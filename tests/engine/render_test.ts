@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { renderOutput, renderOutputs } from "../../report/render/outputs.ts";
 import { escapeHtml } from "../../report/render/escape.ts";
 import { fillTemplate, renderToc } from "../../report/render/page.ts";
+import { renderChapter } from "../../report/render/chapter.ts";
 import { renderProse } from "../../report/render/prose.ts";
 import { Slugger } from "../../report/render/slug.ts";
 import { parseChapter } from "../../report/parse/chapter.ts";
@@ -137,4 +138,19 @@ Deno.test("page: contents list chapters with their sections, and top-level secti
 
 Deno.test("page: no contents box when there are no headings", () => {
   assert.equal(renderToc([{ id: "only", title: "Only", html: "", toc: [] }]), "");
+});
+
+Deno.test("chapter: the first chapter's title heading moves to the title block, later ones stay", () => {
+  const chapter = parseChapter("c.md", "# Only title\n\nText.\n\n## Section\n");
+  const render = (isTitleChapter: boolean) =>
+    renderChapter(chapter, { blocks: [] }, {
+      numbering: new Map(),
+      slugger: new Slugger(),
+      sources: noSources,
+      isTitleChapter,
+    });
+  const first = render(true);
+  assert.ok(!first.html.includes("<h1"));
+  assert.deepEqual(first.toc.map((entry) => entry.id), ["section"]);
+  assert.ok(render(false).html.includes('<h1 id="only-title">Only title</h1>'));
 });
