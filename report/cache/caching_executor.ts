@@ -6,6 +6,7 @@ import type { BlockBadge, BlockResult, Chapter, ChapterResult, InlineResult } fr
 import { type BlockEntry, type ChapterLookup, lookupChapter, storeChapterRun } from "./chapter_cache.ts";
 import { fileImportMemo, type ImportMemo } from "./import_memo.ts";
 import { evaluateInline } from "./inline_eval.ts";
+import { stripTypes } from "./strip_types.ts";
 import { dependencyHash } from "./lockfile.ts";
 import { closureHash, localModuleClosure } from "./module_graph.ts";
 import { type CacheStore, describeProblem, openCacheStore } from "./store.ts";
@@ -69,24 +70,31 @@ function fromEntry(entry: BlockEntry): BlockResult {
   return { ...entry.result, ...(entry.backend ? { backend: entry.backend } : {}) };
 }
 
-function inlineFromScope(chapter: Chapter, lookup: ChapterLookup, index: number): InlineResult | undefined {
+/** An inline expression answered in the build process from the stored scope; undefined when only a chapter
+ * run can answer it (opaque or process-only bindings, or any error: the chapter process has the last word). */
+async function inlineFromScope(
+  chapter: Chapter,
+  lookup: ChapterLookup,
+  index: number,
+  params: Record<string, string>,
+): Promise<InlineResult | undefined> {
   if (!lookup.snapshot) return undefined;
   const inline = chapter.inlines[index];
-  const evaluated = evaluateInline(inline.source, lookup.snapshot);
-  if (evaluated.ok) {
-    return {
-      ok: true,
-      output: serializeInline(evaluated.value, (error) => ({
-        name: "Error",
-        message: String(error),
-        stack: "",
-        location: inline.location,
-      })),
-    };
+  const environment = { globals: { params: Object.freeze({ ...params }) } };
+  let evaluated = evaluateInline(inline.source, lookup.snapshot, environment);
+  if (!evaluated.ok && !evaluated.needsScope && evaluated.error.startsWith("SyntaxError")) {
+    evaluated = evaluateInline(await stripTypes(inline.source), lookup.snapshot, environment);
   }
-  if (evaluated.needsScope) return undefined;
-  const [name, ...message] = evaluated.error.split(": ");
-  return { ok: false, error: { name, message: message.join(": "), stack: "", location: inline.location } };
+  if (!evaluated.ok) return undefined;
+  return {
+    ok: true,
+    output: serializeInline(evaluated.value, (error) => ({
+      name: "Error",
+      message: String(error),
+      stack: "",
+      location: inline.location,
+    })),
+  };
 }
 
 /** Wraps block execution with the per-block cache: only blocks whose key changed (and those after them) run. */
@@ -127,7 +135,7 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
     if (lookup.firstMiss === chapter.blocks.length) {
       for (const [index, known] of inlineResults.entries()) {
         if (known) continue;
-        const evaluated = inlineFromScope(chapter, lookup, index);
+        const evaluated = await inlineFromScope(chapter, lookup, index, settings.params);
         if (!evaluated) continue;
         inlineResults[index] = evaluated;
         inlinesFromScope += 1;

@@ -14,9 +14,22 @@ class OpaqueBinding extends Error {
 
 /** Evaluates a prose `${expr}` against a stored scope snapshot, in the parent, without running any block.
  * Reading an opaque binding stops evaluation and reports which one, so the caller can fall back to a run. */
-export function evaluateInline(expression: string, snapshot: ScopeSnapshot): InlineResult {
-  const values = restoreScope(snapshot);
-  const opaque = new Set(snapshot.opaque);
+export interface InlineEnvironment {
+  /** Globals the chapter process provides that are plain data (e.g. `params`). */
+  globals?: Record<string, unknown>;
+  /** Globals that exist only in the chapter process (`document`, `display`...): reading one asks for a run. */
+  processOnly?: readonly string[];
+}
+
+export const PROCESS_ONLY_GLOBALS = ["document", "window", "display", "__literate"];
+
+export function evaluateInline(
+  expression: string,
+  snapshot: ScopeSnapshot,
+  environment: InlineEnvironment = {},
+): InlineResult {
+  const values = { ...(environment.globals ?? {}), ...restoreScope(snapshot) };
+  const opaque = new Set([...snapshot.opaque, ...(environment.processOnly ?? PROCESS_ONLY_GLOBALS)]);
   const scope = new Proxy(values, {
     has: (target, name) => typeof name === "string" && (name in target || opaque.has(name)),
     get(target, name) {

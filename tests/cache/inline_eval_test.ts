@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { restoreScope, snapshotScope } from "../../report/cache/scope_snapshot.ts";
 import { evaluateInline } from "../../report/cache/inline_eval.ts";
+import { stripTypes } from "../../report/cache/strip_types.ts";
 
 class Model {
   weights = [1, 2];
@@ -87,4 +88,29 @@ Deno.test("a binding that throws when read is opaque, not a crash", () => {
   const snapshot = snapshotScope({ hostile, proxy: revoked.proxy, fine: 1 });
   assert.deepEqual(snapshot.opaque, ["hostile", "proxy"]);
   assert.deepEqual(snapshot.values, { fine: 1 });
+});
+
+Deno.test("chapter-process globals ask for a run; plain globals like params can be supplied", () => {
+  const snapshot = snapshotScope({ accuracy: 0.5 });
+  assert.deepEqual(evaluateInline("document.title", snapshot), {
+    ok: false,
+    needsScope: true,
+    binding: "document",
+  });
+  assert.deepEqual(
+    evaluateInline("params.profile + accuracy", snapshot, { globals: { params: { profile: "q" } } }),
+    {
+      ok: true,
+      value: "q0.5",
+    },
+  );
+});
+
+Deno.test("TypeScript-only syntax in an inline expression is stripped before evaluation", async () => {
+  const snapshot = snapshotScope({ history: [{ loss: 0.25 }], count: 3 });
+  const source = "history.at(-1)!.loss * (count as number)";
+  const first = evaluateInline(source, snapshot);
+  assert.equal(first.ok, false);
+  assert.deepEqual(evaluateInline(await stripTypes(source), snapshot), { ok: true, value: 0.75 });
+  assert.equal(await stripTypes("`a ${count!} b`"), "(`a ${count} b`)");
 });

@@ -46,12 +46,12 @@ Deno.test({
         await editFile(alpha, (text) =>
           text.replace(
             "Alpha opens with prose.",
-            "Alpha opens with new prose: triple ${value * 3}, last loss ${history.at(-1).loss}.",
+            "Alpha opens with new prose: triple ${value * 3}, last loss ${history.at(-1)!.loss} (${params.profile}).",
           ));
         const build = await buildScratch(project);
         assert.deepEqual(build.ran, []);
-        assert.match(build.html, /Alpha opens with new prose: triple 126, last loss 0\.25\./);
-        assert.equal(statsOf(build, "01-alpha.md").inlinesFromScope, 2);
+        assert.match(build.html, /Alpha opens with new prose: triple 126, last loss 0\.25 \(quick\)\./);
+        assert.equal(statsOf(build, "01-alpha.md").inlinesFromScope, 3);
         assert.equal(statsOf(build, "01-alpha.md").ran, false);
       });
 
