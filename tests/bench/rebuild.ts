@@ -1,4 +1,5 @@
-/** Rebuild targets, measured on a scratch copy of the real chapters (so the chapters themselves are never edited):
+/** Rebuild targets, measured on a scratch copy of the real chapters in `.bench-chapters/` (a fixed name, so the
+ * block cache of one run serves the next; the chapters themselves are never edited):
  * a prose-only edit (whole `main.ts build` process until dist/report.html is written; target ≤ 1 s), an edit to
  * one plotting block whose model is in the model store (target ≤ 10 s), and the PDF step on its own. */
 import { join, relative } from "node:path";
@@ -58,7 +59,8 @@ function plottingBlockEdit(text: string, stamp: string): string | undefined {
 export async function benchRebuild(options: RebuildOptions = {}): Promise<RebuildTimings> {
   const profile = options.profile ?? "full";
   const log = options.log ?? (() => {});
-  const scratch = await Deno.makeTempDir({ dir: ROOT, prefix: ".bench-chapters-" });
+  const scratch = join(ROOT, ".bench-chapters");
+  await Deno.remove(scratch, { recursive: true }).catch(() => {});
   const out = join(ROOT, ".cache", `bench-out-${Deno.pid}`);
   try {
     await copyTree(join(ROOT, "chapters"), scratch);
