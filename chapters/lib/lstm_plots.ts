@@ -442,7 +442,7 @@ export function unitTimeline(
 }
 
 /** Per-unit accuracy drop (top units) and cumulative ablation of the top-k, against random ablation. */
-export function ablationFigure(study: AblationStudy, highlight: readonly number[], shown = 16): Node {
+export function ablationFigure(study: AblationStudy, highlight: readonly number[], shown = 12): Node {
   const top = study.perUnit.slice(0, shown).map((entry) => ({
     unit: String(entry.units[0]),
     drop: 100 * entry.drop,
@@ -507,16 +507,22 @@ export function saturationFigure(saturation: SaturationSummary, highlight: reado
       open: unit[key].open,
       kind: highlight.includes(unit.unit) ? "counter unit" : "other unit",
     }))
-  );
+  ).sort((a, b) => Number(a.kind === "counter unit") - Number(b.kind === "counter unit"));
   return plot({
     width: FULL_WIDTH,
     height: 250,
-    marginLeft: 50,
+    marginLeft: 56,
     marginTop: 24,
     style: FONT,
     fx: { label: null, domain: gates.map(([, name]) => name) },
-    x: { label: `fraction of steps < ${saturation.low}`, domain: [0, 1], grid: true, ticks: 4 },
-    y: { label: `fraction of steps > ${saturation.high}`, domain: [0, 1], grid: true },
+    x: { label: `fraction of steps < ${saturation.low}`, domain: [0, 1], grid: true, ticks: [0, 0.5, 1] },
+    y: {
+      label: `fraction of steps > ${saturation.high}`,
+      domain: [0, 1],
+      grid: true,
+      labelAnchor: "center",
+      labelArrow: "none",
+    },
     color: { legend: true, domain: ["counter unit", "other unit"], range: ["#d62728", "#1f77b4"] },
     marks: [
       Plot.frame({ stroke: "#ccc" }),
@@ -537,7 +543,7 @@ export function inputGateByBit(
     y: unit.inputGateWhenOne,
     unit: unit.unit,
     kind: highlight.includes(unit.unit) ? "counter unit" : "other unit",
-  }));
+  })).sort((a, b) => Number(a.kind === "counter unit") - Number(b.kind === "counter unit"));
   return plot({
     width,
     height: 300,
@@ -548,7 +554,7 @@ export function inputGateByBit(
     color: { legend: true, domain: ["counter unit", "other unit"], range: ["#d62728", "#1f77b4"] },
     marks: [
       Plot.line([{ x: 0, y: 0 }, { x: 1, y: 1 }], { x: "x", y: "y", stroke: "#bbb" }),
-      Plot.dot(data, { x: "x", y: "y", stroke: "kind", r: 3 }),
+      Plot.dot(data, { x: "x", y: "y", stroke: "kind", fill: "kind", fillOpacity: 0.3, r: 3 }),
     ],
   });
 }

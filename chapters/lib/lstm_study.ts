@@ -187,7 +187,6 @@ function computeStudy(setup: LstmSetup, settings: LstmStudySettings): LstmStudy 
   const hiddenProbe = linearProbe(trace, "hidden");
   const cellPca = principalComponents(trace, "cell", 2);
   const hiddenPca = principalComponents(trace, "hidden", 2);
-  const stride = Math.max(1, Math.floor((trace.count * trace.length) / settings.projectionPoints));
   report(3);
 
   const lengths = lengthGeneralisation(weights, settings.lengths, { count: settings.lengthCount, seed });
@@ -218,7 +217,7 @@ function computeStudy(setup: LstmSetup, settings: LstmStudySettings): LstmStudy 
       hidden: { r2Fit: hiddenProbe.r2Fit, r2HeldOut: hiddenProbe.r2HeldOut },
     },
     pca: { cell: cellPca.explained, hidden: hiddenPca.explained },
-    projection: projectStates(trace, hiddenPca, stride),
+    projection: projectStates(trace, hiddenPca, { maxPoints: settings.projectionPoints, seed }),
     lengths,
     response,
     linear: linearRange(response),

@@ -33,6 +33,7 @@ export function list(items: readonly (string | number)[]): string {
 /** Probability with enough digits to show how far from 0 or 1 it is: 0.731, 2.1×10⁻⁸, 1 − 6.0×10⁻⁸. */
 export function probability(value: number): string {
   if (value > 0.001 && value < 0.999) return value.toFixed(3);
+  if (value === 1) return "1 (float32)";
   return value < 0.5 ? scientific(value) : `1 − ${scientific(1 - value)}`;
 }
 

@@ -65,7 +65,12 @@ Deno.test("gate saturation and the linear probe read known synthetic gates and c
   );
   assert.ok(pca.explained[0] >= pca.explained[1]);
   assert.ok(Math.abs(pca.components[0][2]) > 0.99);
-  assert.equal(projectStates(trace, pca, 3).length, 100);
+  assert.equal(projectStates(trace, pca, { maxPoints: 100, seed: 3 }).length, 100);
+  assert.deepEqual(
+    projectStates(trace, pca, { maxPoints: 50, seed: 3 }),
+    projectStates(trace, pca, { maxPoints: 50, seed: 3 }),
+  );
+  assert.equal(projectStates(trace, pca).length, 300);
   const solved = solveSymmetric(Float64Array.from([4, 1, 1, 3]), Float64Array.from([1, 2]), 2);
   assert.ok(Math.abs(solved[0] - 1 / 11) < 1e-12 && Math.abs(solved[1] - 7 / 11) < 1e-12);
 });

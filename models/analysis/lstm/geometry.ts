@@ -2,6 +2,7 @@
  * principal components of the states (how much of their variance lies on one "count line"). */
 import type { LstmTrace, TraceQuantity } from "../../lstm_replay.ts";
 import { runningDifferences } from "./trace_access.ts";
+import { createRng } from "../../seed.ts";
 
 export interface LinearProbe {
   quantity: TraceQuantity;
@@ -124,14 +125,23 @@ export function principalComponents(
   return { quantity, explained, components, mean };
 }
 
-/** Every `stride`-th (row, step) state projected on the first two components, with its running count. */
-export function projectStates(trace: LstmTrace, pca: PrincipalComponents, stride = 1): ProjectedPoint[] {
+/** A seeded sample of (row, step) states projected on the first two components, with its running count. */
+export function projectStates(
+  trace: LstmTrace,
+  pca: PrincipalComponents,
+  options: { maxPoints?: number; seed?: number } = {},
+): ProjectedPoint[] {
   const d = trace.units;
   const values = trace[pca.quantity];
   const differences = runningDifferences(trace);
   const [first, second] = pca.components;
   const out: ProjectedPoint[] = [];
-  for (let at = 0; at < trace.count * trace.length; at += stride) {
+  const total = trace.count * trace.length;
+  const wanted = Math.min(total, options.maxPoints ?? total);
+  const rng = createRng(options.seed ?? 1);
+  const chosen = new Set<number>();
+  while (chosen.size < wanted) chosen.add(wanted === total ? chosen.size : rng.int(total));
+  for (const at of [...chosen].sort((a, b) => a - b)) {
     let pc1 = 0;
     let pc2 = 0;
     for (let j = 0; j < d; j++) {
