@@ -37,13 +37,22 @@ const STREAM_LABELS: Record<ConsoleStream, string> = {
   error: "error",
 };
 
+/** Console runs longer than this show their first and last lines around a note. */
+export const MAX_CONSOLE_LINES = 200;
+
 function renderConsole(lines: readonly ConsoleOutput[]): string {
-  const body = lines.map((line) => {
-    const label = STREAM_LABELS[line.stream];
+  const line = (entry: ConsoleOutput) => {
+    const label = STREAM_LABELS[entry.stream];
     const marker = label ? `<span class="stream-label">${label}</span> ` : "";
-    return `<span class="stream-${line.stream}">${marker}${escapeHtml(line.text)}</span>`;
-  }).join("\n");
-  return `<pre class="output console">${body}</pre>`;
+    return `<span class="stream-${entry.stream}">${marker}${escapeHtml(entry.text)}</span>`;
+  };
+  const half = MAX_CONSOLE_LINES / 2;
+  const shown = lines.length <= MAX_CONSOLE_LINES ? lines.map(line) : [
+    ...lines.slice(0, half).map(line),
+    `<span class="console-gap">… ${lines.length - MAX_CONSOLE_LINES} more lines …</span>`,
+    ...lines.slice(-half).map(line),
+  ];
+  return `<pre class="output console">${shown.join("\n")}</pre>`;
 }
 
 export function renderOutput(output: Output, sources: SourceLookup): string {

@@ -154,3 +154,14 @@ Deno.test("chapter: the first chapter's title heading moves to the title block, 
   assert.deepEqual(first.toc.map((entry) => entry.id), ["section"]);
   assert.ok(render(false).html.includes('<h1 id="only-title">Only title</h1>'));
 });
+
+Deno.test("outputs: a long console run keeps its first and last lines around a note", () => {
+  const outputs: Output[] = Array.from(
+    { length: 250 },
+    (_, i) => ({ kind: "console", stream: "log", text: `line ${i}` }),
+  );
+  const html = renderOutputs(outputs, noSources);
+  assert.ok(html.includes(">line 0<") && html.includes(">line 99<") && html.includes(">line 249<"));
+  assert.ok(!html.includes(">line 100<") && !html.includes(">line 149<"));
+  assert.ok(html.includes("… 50 more lines …"));
+});
