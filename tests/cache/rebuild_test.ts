@@ -146,3 +146,29 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "two builds at once share the cache without damaging it",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const project = await scratchProject();
+    try {
+      const [first, second] = await Promise.all([
+        buildScratch(project),
+        buildScratch(project, { fresh: true }),
+      ]);
+      assert.equal(first.run.outcome.ok, true);
+      assert.equal(second.run.outcome.ok, true);
+      const third = await buildScratch(project);
+      assert.deepEqual(third.ran, []);
+      assert.deepEqual(third.run.cache.problems, []);
+      assert.deepEqual(
+        [...Deno.readDirSync(project.outDir)].map((entry) => entry.name),
+        ["report.html"],
+      );
+    } finally {
+      await removeScratch(project);
+    }
+  },
+});
