@@ -6,8 +6,10 @@ import type { FirstLayerSummary } from "../../models/analysis/cnn/filters.ts";
 import type { ChannelNorm } from "../../models/analysis/cnn/filters.ts";
 import type { StageProbe } from "../../models/analysis/cnn/linear_probe.ts";
 import {
+  categoryLegend,
   type ColorSpec,
   extent,
+  figureBox,
   heatmap,
   imageGrid,
   type ImagePanel,
@@ -25,7 +27,10 @@ export const INK: ColorSpec = {
   domain: [0, 1],
   scheme: "greys",
 };
-export const NETWORK_COLORS = { domain: ["trained", "untrained"], range: ["#1f77b4", "#bbbbbb"] };
+export const NETWORK_COLORS = { domain: ["trained", "untrained"], range: ["#1f77b4", "#aaaaaa"] };
+const networkLegend = () =>
+  categoryLegend(NETWORK_COLORS.domain.map((label, i) => ({ label, color: NETWORK_COLORS.range[i] })));
+const SPLIT_COLORS = { domain: ["train", "validation"], range: ["#1f77b4", "#ff7f0e"] };
 
 const weightSpec = (values: Iterable<number>, label = "weight"): ColorSpec => ({
   kind: "diverging",
@@ -90,9 +95,10 @@ export function orientationFigure(
   const binWidth = 180 / trained.histogram.length;
   const histogram = Plot.plot({
     document: plotDocument(),
-    width: 330,
+    width: 290,
     height: 220,
     marginLeft: 40,
+    marginRight: 64,
     style: { fontSize: "10px", background: "white" },
     x: {
       label: "edge orientation (°)",
@@ -101,7 +107,7 @@ export function orientationFigure(
     },
     y: { label: "edge detectors", grid: true },
     fy: { label: null },
-    color: { ...NETWORK_COLORS, legend: false },
+    color: NETWORK_COLORS,
     marks: [
       Plot.rectY(bars, {
         x1: (d) => d.centre - binWidth / 2 + 1,
@@ -119,13 +125,13 @@ export function orientationFigure(
   ];
   const dots = Plot.plot({
     document: plotDocument(),
-    width: 330,
+    width: 290,
     height: 220,
     marginLeft: 40,
     style: { fontSize: "10px", background: "white" },
     x: { label: "conv1 channel" },
     y: { label: "share of energy in the oriented ramp", domain: [0, 1], grid: true },
-    color: { ...NETWORK_COLORS, legend: true },
+    color: NETWORK_COLORS,
     marks: [
       Plot.ruleY([threshold], { stroke: "#c00", strokeDasharray: "4 3" }),
       Plot.dot(shares, { x: "channel", y: "share", fill: "network", r: 3 }),
@@ -139,7 +145,7 @@ export function orientationFigure(
       }),
     ],
   } as Plot.PlotOptions);
-  return sideBySide([histogram, dots]);
+  return figureBox([networkLegend(), sideBySide([histogram, dots])]);
 }
 
 /** Per-channel kernel norms by layer, trained against untrained. */
@@ -148,18 +154,21 @@ export function kernelNormFigure(trained: readonly ChannelNorm[], control: reado
     ...trained.map((d) => ({ ...d, network: "trained" })),
     ...control.map((d) => ({ ...d, network: "untrained" })),
   ];
-  return Plot.plot({
-    document: plotDocument(),
-    width: 640,
-    height: 260,
-    marginLeft: 50,
-    style: { fontSize: "10px", background: "white" },
-    x: { label: "output channel" },
-    y: { label: "kernel L2 norm", grid: true, zero: true },
-    fx: { label: null },
-    color: { ...NETWORK_COLORS, legend: true },
-    marks: [Plot.dot(rows, { x: "channel", y: "norm", fill: "network", fx: "layer", r: 2 })],
-  } as Plot.PlotOptions);
+  return figureBox([
+    networkLegend(),
+    Plot.plot({
+      document: plotDocument(),
+      width: 640,
+      height: 260,
+      marginLeft: 50,
+      style: { fontSize: "10px", background: "white" },
+      x: { label: "output channel" },
+      y: { label: "kernel L2 norm", grid: true, zero: true },
+      fx: { label: null },
+      color: NETWORK_COLORS,
+      marks: [Plot.dot(rows, { x: "channel", y: "norm", fill: "network", fx: "layer", r: 2 })],
+    } as Plot.PlotOptions),
+  ]);
 }
 
 /** Digits in rows, input and every stage in columns; each stage scaled by its own maximum. */
@@ -186,10 +195,10 @@ export function featureMapFigure(
       width: s.width,
       height: s.height,
       row: s.row,
-      column: `${s.stage} (${s.height}×${s.width})`,
+      column: `${s.stage}\n${s.height}×${s.width}`,
     })),
   ];
-  return imageGrid(panels, { color, extraLegends: [INK], panelSize: 50, gap: 6, marginLeft: 60 });
+  return imageGrid(panels, { color, extraLegends: [INK], panelSize: 56, gap: 6, marginLeft: 56 });
 }
 
 /** Every channel of one layer for one digit, on one scale per layer, with notes for silent channels. */
@@ -216,18 +225,21 @@ export function channelGrid(
 export function firingFigure(
   rows: { stage: string; channel: number; imageShare: number; activeShare: number; network: string }[],
 ): Node {
-  return Plot.plot({
-    document: plotDocument(),
-    width: 640,
-    height: 240,
-    marginLeft: 50,
-    style: { fontSize: "10px", background: "white" },
-    x: { label: "channel" },
-    y: { label: "share of positions active", domain: [0, 1], grid: true },
-    fx: { label: null },
-    color: { ...NETWORK_COLORS, legend: true },
-    marks: [Plot.dot(rows, { x: "channel", y: "activeShare", fill: "network", fx: "stage", r: 2 })],
-  } as Plot.PlotOptions);
+  return figureBox([
+    networkLegend(),
+    Plot.plot({
+      document: plotDocument(),
+      width: 640,
+      height: 240,
+      marginLeft: 50,
+      style: { fontSize: "10px", background: "white" },
+      x: { label: "channel" },
+      y: { label: "share of positions active", domain: [0, 1], grid: true },
+      fx: { label: null },
+      color: NETWORK_COLORS,
+      marks: [Plot.dot(rows, { x: "channel", y: "activeShare", fill: "network", fx: "stage", r: 2 })],
+    } as Plot.PlotOptions),
+  ]);
 }
 
 /** Per channel: its optimised image, then its top exemplars from the test set. */
@@ -263,33 +275,40 @@ export function probeFigure(
     ...control.map((p) => ({ ...p, network: "untrained" })),
   ];
   const stages = trained.map((p) => p.stage);
-  return Plot.plot({
-    document: plotDocument(),
-    width: 560,
-    height: 300,
-    marginLeft: 50,
-    style: { fontSize: "11px", background: "white" },
-    x: { label: "stage (input pooled to 7×7, then each stage pooled to 7×7)", domain: stages, padding: 0.3 },
-    y: {
-      label: "linear probe test accuracy",
-      grid: true,
-      tickFormat: (v: number) => `${Math.round(v * 100)}%`,
-    },
-    color: { ...NETWORK_COLORS, legend: true },
-    marks: [
-      Plot.ruleY([pixels.trained], { stroke: "#c00", strokeDasharray: "4 3" }),
-      Plot.text([pixels.trained], {
-        y: (d) => d,
-        x: stages[stages.length - 1],
-        text: () => "probe on all 784 raw pixels",
-        dy: -6,
-        textAnchor: "end",
-        fill: "#c00",
-      }),
-      Plot.line(rows, { x: "stage", y: "testAccuracy", stroke: "network", strokeWidth: 2 }),
-      Plot.dot(rows, { x: "stage", y: "testAccuracy", fill: "network", r: 4 }),
-    ],
-  } as Plot.PlotOptions);
+  return figureBox([
+    networkLegend(),
+    Plot.plot({
+      document: plotDocument(),
+      width: 560,
+      height: 300,
+      marginLeft: 50,
+      style: { fontSize: "11px", background: "white" },
+      x: {
+        label: "stage (input pooled to 7×7, then each stage pooled to 7×7)",
+        domain: stages,
+        padding: 0.3,
+      },
+      y: {
+        label: "linear probe test accuracy",
+        grid: true,
+        tickFormat: (v: number) => `${Math.round(v * 100)}%`,
+      },
+      color: NETWORK_COLORS,
+      marks: [
+        Plot.ruleY([pixels.trained], { stroke: "#c00", strokeDasharray: "4 3" }),
+        Plot.text([pixels.trained], {
+          y: (d) => d,
+          x: stages[stages.length - 1],
+          text: () => "probe on all 784 raw pixels",
+          dy: -6,
+          textAnchor: "end",
+          fill: "#c00",
+        }),
+        Plot.line(rows, { x: "stage", y: "testAccuracy", stroke: "network", strokeWidth: 2 }),
+        Plot.dot(rows, { x: "stage", y: "testAccuracy", fill: "network", r: 4 }),
+      ],
+    } as Plot.PlotOptions),
+  ]);
 }
 
 /** Attribution panels: per digit the input, gradients for the true and predicted class, occlusion drop. */
@@ -353,19 +372,28 @@ export function trainingCurves(history: readonly EpochLog[]): Node {
   const panel = (metric: string, label: string) =>
     Plot.plot({
       document: plotDocument(),
-      width: 310,
-      height: 220,
+      width: 290,
+      height: 210,
       marginLeft: 48,
       style: { fontSize: "10px", background: "white" },
-      x: { label: "epoch", ticks: history.length, tickFormat: "d" },
+      x: { label: "epoch", ticks: history.map((h) => h.epoch), tickFormat: "d" },
       y: { label, grid: true },
-      color: { domain: ["train", "validation"], range: ["#1f77b4", "#ff7f0e"], legend: true },
+      color: SPLIT_COLORS,
       marks: [
         Plot.line(rows.filter((r) => r.metric === metric), { x: "epoch", y: "value", stroke: "split" }),
         Plot.dot(rows.filter((r) => r.metric === metric), { x: "epoch", y: "value", fill: "split", r: 3 }),
       ],
     } as Plot.PlotOptions);
-  return sideBySide([panel("loss", "cross-entropy loss"), panel("accuracy", "accuracy")]);
+  const legend = categoryLegend(
+    SPLIT_COLORS.domain.map((label, i) => ({ label, color: SPLIT_COLORS.range[i] })),
+    {
+      symbol: "line",
+    },
+  );
+  return figureBox([
+    legend,
+    sideBySide([panel("loss", "cross-entropy loss"), panel("accuracy", "accuracy")]),
+  ]);
 }
 
 /** The confusion matrix (true class down, predicted across), counts printed in the cells. */

@@ -265,13 +265,47 @@ export function plotDocument(base?: Node): Node {
 // ---------------------------------------------------------------- legends and panels
 
 /** A standalone colour legend (continuous ramp with ticks). */
-export function colorLegend(spec: ColorSpec, width = 320): Node {
+export function colorLegend(spec: ColorSpec, width = 260): Node {
   return Plot.legend({
     document: plotDocument(),
     color: colorScaleOptions(spec),
     width,
+    marginLeft: 14,
+    marginRight: 14,
     style: { fontSize: "11px", background: "white" },
   } as unknown as Plot.LegendOptions);
+}
+
+/** A legend of named colours (swatch and label per entry), drawn as a small plot. */
+export function categoryLegend(
+  entries: { label: string; color: string }[],
+  options: { symbol?: "square" | "line" } = {},
+): Node {
+  const widths = entries.map((e) => 26 + e.label.length * 6.2);
+  const x = widths.map((_, i) => widths.slice(0, i).reduce((a, b) => a + b, 0));
+  const rows = entries.map((e, i) => ({ ...e, x: x[i] }));
+  const width = Math.ceil(x[x.length - 1] + widths[widths.length - 1]) + 4;
+  return Plot.plot({
+    document: plotDocument(),
+    width,
+    height: 20,
+    margin: 0,
+    style: { fontSize: "11px", background: "white", overflow: "visible" },
+    x: { type: "identity" },
+    y: { type: "identity" },
+    marks: [
+      options.symbol === "line"
+        ? Plot.ruleY(rows, {
+          x1: (d) => d.x + 2,
+          x2: (d) => d.x + 16,
+          y: 10,
+          stroke: (d) => d.color,
+          strokeWidth: 2.5,
+        })
+        : Plot.rect(rows, { x1: (d) => d.x + 2, x2: (d) => d.x + 14, y1: 4, y2: 16, fill: (d) => d.color }),
+      Plot.text(rows, { x: (d) => d.x + 19, y: 10, text: "label", textAnchor: "start" }),
+    ],
+  } as Plot.PlotOptions);
 }
 
 /** Maps values to RGBA through the spec's Plot colour scale. */
@@ -353,7 +387,8 @@ export function imageGrid(panels: ImagePanel[], options: ImageGridOptions): Node
   const fyDomain = [...new Set(rows.map((r) => r.fy))];
   const stepX = size + gap;
   const stepY = size + gap + labelHeight + noteHeight;
-  const marginTop = (faceted ? 28 : 4) + labelHeight;
+  const headerLines = faceted ? Math.max(...rows.map((r) => r.fx.split("\n").length)) : 0;
+  const marginTop = (faceted ? 14 + headerLines * (fontSize + 2) : 4) + labelHeight;
   const marginLeft = options.marginLeft ?? (faceted ? 70 : 4);
   const marginBottom = 4 + noteHeight;
   const width = marginLeft + 4 + fxDomain.length * stepX - gap;
