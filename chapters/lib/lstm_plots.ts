@@ -515,7 +515,7 @@ export function saturationFigure(saturation: SaturationSummary, highlight: reado
     marginTop: 24,
     style: FONT,
     fx: { label: null, domain: gates.map(([, name]) => name) },
-    x: { label: `fraction of steps < ${saturation.low}`, domain: [0, 1], grid: true, ticks: [0, 0.5, 1] },
+    x: { label: `fraction of steps < ${saturation.low}`, domain: [0, 1], grid: true, ticks: [0, 0.5] },
     y: {
       label: `fraction of steps > ${saturation.high}`,
       domain: [0, 1],

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { showcaseSequences } from "../../chapters/lib/lstm_setup.ts";
+import {
+  examplesFigure,
+  GATE_COLOR,
+  sequenceFigure,
+  signedColor,
+  trainingFigure,
+  unitHeatmap,
+} from "../../chapters/lib/lstm_plots.ts";
+import { int, list, percent, plural, probability, scientific, signed } from "../../chapters/lib/lstm_text.ts";
+import { markupSize } from "../../chapters/lib/plot.ts";
+
+const units = 6;
+const steps = 5;
+const grid = Array.from({ length: units * steps }, (_, index) => ({
+  step: (index % steps) + 1,
+  unit: Math.floor(index / steps),
+  value: (index % 7) / 7 - 0.4,
+}));
+
+Deno.test("a unit × time heatmap draws one cell per unit and step, in the requested unit order", () => {
+  const order = [5, 4, 3, 2, 1, 0];
+  const figure = unitHeatmap({ grid, color: signedColor("h", grid.map((c) => c.value)), title: "hidden" }, {
+    unitOrder: order,
+    width: 300,
+  });
+  const svg = [...figure.querySelectorAll("svg")].at(-1);
+  const rects = [...svg.querySelectorAll("g[aria-label=cell] rect")];
+  assert.equal(rects.length, units * steps);
+  const ticks = [...svg.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => t.textContent);
+  assert.deepEqual(ticks, order.map(String));
+});
+
+Deno.test("a sequence figure stacks a legend, the input strip and every panel on one width", () => {
+  const bits = [1, 0, 1, 1, 0];
+  const figure = sequenceFigure(bits, [
+    { grid, color: GATE_COLOR, title: "forget" },
+    { grid, color: GATE_COLOR, title: "input" },
+  ], { unitOrder: [0, 1, 2, 3, 4, 5], width: 320 });
+  const svgs = [...figure.querySelectorAll("svg")].filter((svg) => svg.getAttribute("width") === "320");
+  assert.equal(svgs.length, 3);
+  const stripTexts = [...svgs[0].querySelectorAll("text")].map((t) => t.textContent);
+  assert.ok(bits.every((bit, index) => stripTexts.includes(String(bit)) || index > 1));
+  assert.ok(markupSize(figure) < 200_000);
+});
+
+Deno.test("training and example figures render without a canvas and stay small", () => {
+  const history = [1, 2, 3].map((epoch) => ({
+    epoch,
+    loss: 1 / epoch,
+    accuracy: 0.5 + epoch / 10,
+    score: 0.6 + epoch / 10,
+    learningRate: 1e-3,
+    seconds: 1,
+  }));
+  assert.ok(markupSize(trainingFigure(history)) > 1000);
+  const examples = examplesFigure([{ bits: [1, 1, 0], label: 1 }, { bits: [0, 0, 1], label: 0 }]);
+  assert.equal(examples.querySelectorAll("g[aria-label=cell] rect").length, 6);
+});
+
+Deno.test("the showcase sequences have the requested length and a contrasting label", () => {
+  for (const length of [10, 20, 31]) {
+    const { primary, contrast } = showcaseSequences(length);
+    assert.equal(primary.length, length);
+    assert.equal(contrast.length, length);
+    const difference = (bits: number[]) => bits.reduce((sum, bit) => sum + (bit ? 1 : -1), 0);
+    assert.ok(difference(primary) > 0);
+    assert.ok(difference(contrast) <= 0);
+  }
+  assert.deepEqual(showcaseSequences(20).primary.join(""), "11100111011111111000");
+});
+
+Deno.test("prose numbers are formatted as the chapters state them", () => {
+  assert.equal(percent(0.99962, 3), "99.962%");
+  assert.equal(int(1048576), "1,048,576");
+  assert.equal(signed(-2), "−2");
+  assert.equal(signed(3), "+3");
+  assert.equal(plural(1, "error"), "1 error");
+  assert.equal(plural(3, "error"), "3 errors");
+  assert.equal(list([3, 5, 9]), "3, 5 and 9");
+  assert.equal(scientific(0.0000123), "1.2×10⁻⁵");
+  assert.equal(probability(0.25), "0.250");
+  assert.equal(probability(1 - 6e-8), "1 − 6.0×10⁻⁸");
+  assert.equal(probability(1), "1 (float32)");
+});
