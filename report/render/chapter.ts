@@ -37,11 +37,11 @@ export function renderChapter(
     toc,
   };
   const parts: string[] = [];
-  const titleFromFrontMatter = !chapter.nodes.some((node) =>
+  const hasTitleHeading = chapter.nodes.some((node) =>
     node.kind === "prose" && node.tokens.some((token) => token.type === "heading" && token.depth === 1)
   );
   let id = "";
-  if (titleFromFrontMatter && !context.isTitleChapter) {
+  if (!hasTitleHeading && !context.isTitleChapter) {
     id = context.slugger.slug(chapter.title);
     toc.push({ depth: 1, id, text: chapter.title });
     parts.push(`<h1 id="${id}">${escapeHtml(chapter.title)}</h1>`);
@@ -49,7 +49,7 @@ export function renderChapter(
       parts.push(`<p class="chapter-description">${escapeHtml(chapter.description)}</p>`);
     }
   }
-  let titleHeadingDropped = titleFromFrontMatter || !context.isTitleChapter;
+  let titleHeadingDropped = !hasTitleHeading || !context.isTitleChapter;
   for (const node of chapter.nodes) {
     if (node.kind !== "prose") {
       parts.push(renderBlock(node, result.blocks[node.index], prose));
@@ -65,13 +65,26 @@ export function renderChapter(
     }
     parts.push(renderProse(tokens, prose));
   }
+  let sectionId = "";
+  if (context.isTitleChapter) {
+    const name = displayName(chapter.name);
+    id = sectionId = context.slugger.slug(name);
+    toc.unshift({ depth: 1, id, text: name });
+  }
   id ||= toc.find((entry) => entry.depth === 1)?.id ?? context.slugger.slug(chapter.name);
+  const idAttribute = sectionId ? ` id="${sectionId}"` : "";
   return {
     id,
     title: chapter.title,
-    html: `<section class="chapter" data-chapter="${escapeHtml(chapter.name)}">\n${
+    html: `<section class="chapter"${idAttribute} data-chapter="${escapeHtml(chapter.name)}">\n${
       parts.filter(Boolean).join("\n")
     }\n</section>`,
     toc,
   };
+}
+
+/** A file name as a heading: `00-introduction` → `Introduction`. */
+export function displayName(name: string): string {
+  const words = name.replace(/^\d+[-_ ]*/, "").replace(/[-_]+/g, " ").trim() || name;
+  return words[0].toUpperCase() + words.slice(1);
 }

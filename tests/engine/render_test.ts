@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { renderOutput, renderOutputs } from "../../report/render/outputs.ts";
 import { escapeHtml } from "../../report/render/escape.ts";
 import { fillTemplate, renderToc } from "../../report/render/page.ts";
-import { renderChapter } from "../../report/render/chapter.ts";
+import { displayName, renderChapter } from "../../report/render/chapter.ts";
 import { renderProse } from "../../report/render/prose.ts";
 import { Slugger } from "../../report/render/slug.ts";
 import { parseChapter } from "../../report/parse/chapter.ts";
@@ -151,7 +151,8 @@ Deno.test("chapter: the first chapter's title heading moves to the title block, 
     });
   const first = render(true);
   assert.ok(!first.html.includes("<h1"));
-  assert.deepEqual(first.toc.map((entry) => entry.id), ["section"]);
+  assert.ok(first.html.startsWith('<section class="chapter" id="c"'));
+  assert.deepEqual(first.toc.map((entry) => [entry.depth, entry.id]), [[1, "c"], [2, "section"]]);
   assert.ok(render(false).html.includes('<h1 id="only-title">Only title</h1>'));
 });
 
@@ -164,4 +165,10 @@ Deno.test("outputs: a long console run keeps its first and last lines around a n
   assert.ok(html.includes(">line 0<") && html.includes(">line 99<") && html.includes(">line 249<"));
   assert.ok(!html.includes(">line 100<") && !html.includes(">line 149<"));
   assert.ok(html.includes("… 50 more lines …"));
+});
+
+Deno.test("chapter: file names read as headings", () => {
+  assert.equal(displayName("00-introduction"), "Introduction");
+  assert.equal(displayName("21_lstm-inside"), "Lstm inside");
+  assert.equal(displayName("42"), "42");
 });
