@@ -338,8 +338,8 @@ export function attributionFigure(
     return values.map((v) => v / m);
   };
   const panels: ImagePanel[] = rows.flatMap((r) => [
-    { values: r.input, width: 28, height: 28, row: r.row, column: "input", color: INK },
-    { values: normalise(r.trueGradient), width: 28, height: 28, row: r.row, column: "gradient: true class" },
+    { values: r.input, width: 28, height: 28, row: r.row, column: "input\n", color: INK },
+    { values: normalise(r.trueGradient), width: 28, height: 28, row: r.row, column: "gradient\ntrue class" },
     {
       values: normalise(r.predictedGradient),
       width: 28,
@@ -347,7 +347,14 @@ export function attributionFigure(
       row: r.row,
       column: "gradient: predicted",
     },
-    { values: r.occlusion, width: 28, height: 28, row: r.row, column: "occlusion", color: occlusionSpec },
+    {
+      values: r.occlusion,
+      width: 28,
+      height: 28,
+      row: r.row,
+      column: "occlusion\ndrop",
+      color: occlusionSpec,
+    },
   ]);
   return imageGrid(panels, {
     color: gradientSpec,

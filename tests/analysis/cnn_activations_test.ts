@@ -66,3 +66,25 @@ Deno.test("stage summaries: shares are probabilities, a silenced channel is coun
   for (let i = 1; i < top.length; i++) assert.ok(top[i - 1].score >= top[i].score);
   x.dispose();
 });
+
+Deno.test("layout correlation: pearson is bounded and a conv stage tracks its own input more than another's", async () => {
+  const { layoutCorrelation, pearson } = await import("../../models/analysis/cnn/layout.ts");
+  assert.equal(pearson([1, 2, 3], [2, 4, 6]).toFixed(6), "1.000000");
+  assert.equal(pearson([1, 1, 1], [2, 4, 6]), 0);
+  const model = buildSimpleCNN(2);
+  const x = tf.tidy(() => {
+    const blobs = Array.from({ length: 6 }, (_, i) => {
+      const img = new Float32Array(784);
+      const r0 = 4 + 3 * i, c0 = 20 - 3 * i;
+      for (let r = r0; r < r0 + 6; r++) for (let c = c0; c < c0 + 6; c++) img[r * 28 + c] = 1;
+      return img;
+    });
+    return tf.tensor4d(Float32Array.from(blobs.flatMap((b) => Array.from(b))), [6, 28, 28, 1]);
+  });
+  const own = layoutCorrelation(model, x, "conv1");
+  const other = layoutCorrelation(model, x, "conv1", { shuffle: true });
+  assert.ok(own.every((v) => v >= -1 && v <= 1));
+  const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
+  assert.ok(mean(own) > mean(other));
+  x.dispose();
+});

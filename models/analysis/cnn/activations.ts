@@ -136,15 +136,29 @@ export function channelHealth(summary: StageSummary): ChannelHealth {
   return { stage: summary.stage.name, channels: summary.stage.channels, dead, alwaysOn, rare };
 }
 
-/** The `k` images with the highest spatial-mean activation of `channel`, best first. */
-export function topImages(summary: StageSummary, channel: number, k = 9): { image: number; score: number }[] {
+/** The `k` images on which `channel` responds most, best first: by its spatial maximum (strongest response
+ * anywhere, the default) or its spatial mean. Each entry carries both scores. */
+export function topImages(
+  summary: StageSummary,
+  channel: number,
+  k = 9,
+  by: "max" | "mean" = "max",
+): { image: number; score: number; max: number; mean: number }[] {
   const c = summary.stage.channels;
-  const scored = Array.from({ length: summary.images }, (_, image) => ({
-    image,
-    score: summary.meanByImage[image * c + channel],
-  }));
+  const scored = Array.from({ length: summary.images }, (_, image) => {
+    const max = summary.maxByImage[image * c + channel];
+    const mean = summary.meanByImage[image * c + channel];
+    return { image, max, mean, score: by === "max" ? max : mean };
+  });
   scored.sort((a, b) => b.score - a.score || a.image - b.image);
   return scored.slice(0, k);
+}
+
+/** `count` items taken at evenly spaced positions of `ranked` (first and last included). */
+export function evenlySpaced<T>(ranked: readonly T[], count: number): T[] {
+  if (count >= ranked.length) return ranked.slice();
+  if (count <= 1) return ranked.slice(0, count);
+  return Array.from({ length: count }, (_, i) => ranked[Math.round((i * (ranked.length - 1)) / (count - 1))]);
 }
 
 /** Channels ranked by how strongly they respond on average (largest mean first), skipping dead ones. */
