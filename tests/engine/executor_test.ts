@@ -58,3 +58,21 @@ Deno.test("executor: import.meta is the chapter file and exported declarations s
   assert.equal(value.kind, "json");
   assert.deepEqual(JSON.parse(value.kind === "json" ? value.text : ""), [true, 84, true]);
 });
+
+Deno.test("executor: a block that ends the process is an error at its fence; --keep-going replays and continues", async () => {
+  const chapter = await fixtureChapter("tests/fixtures/exit/01-exit.md");
+  const result = await executeChapter(chapter, {
+    root: ROOT,
+    cacheDir: join(ROOT, ".cache"),
+    params: { profile: "quick" },
+    keepGoing: true,
+  }, denoEffects);
+  assert.deepEqual(result.blocks.map((block) => block.status), ["ok", "error", "ok"]);
+  assert.match(result.blocks[1].error?.message ?? "", /exited with code 3/);
+  assert.deepEqual(result.blocks[1].error?.location, {
+    file: "tests/fixtures/exit/01-exit.md",
+    line: 7,
+    column: 1,
+  });
+  assert.deepEqual(result.blocks[2].outputs, [{ kind: "text", text: "kept" }]);
+});
