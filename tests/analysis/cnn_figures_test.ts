@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { cnnSetup } from "../../chapters/lib/cnn_setup.ts";
+import {
+  attributionFigure,
+  channelGrid,
+  confusionFigure,
+  exemplarFigure,
+  featureMapFigure,
+  firingFigure,
+  kernelComparison,
+  kernelNormFigure,
+  optimisedRow,
+  orientationFigure,
+  probeFigure,
+  trainingCurves,
+} from "../../chapters/lib/cnn_figures.ts";
+import { markupSize } from "../../chapters/lib/plot.ts";
+import { firstLayerSummary, kernelNorms } from "../../models/analysis/cnn/filters.ts";
+import {
+  channelMaps,
+  meanChannelMaps,
+  summariseStages,
+  topImages,
+} from "../../models/analysis/cnn/activations.ts";
+import { confusionMatrix, pick, predict } from "../../models/analysis/cnn/evaluation.ts";
+import { visualizeTargets } from "../../models/analysis/cnn/feature_visualization.ts";
+import { probeStages } from "../../models/analysis/cnn/linear_probe.ts";
+import { inputGradients, occlusionSensitivity } from "../../models/analysis/cnn/attribution.ts";
+import { featureStages } from "../../models/analysis/cnn/stages.ts";
+
+const nonEmpty = (element: { outerHTML: string }, marks: RegExp, name: string) => {
+  assert.ok(markupSize(element) > 1000, `${name} is too small`);
+  assert.match(element.outerHTML, marks, `${name} has no marks`);
+};
+
+Deno.test("every Part 1 figure renders non-empty from the quick profile", async () => {
+  const setup = await cnnSetup({ profile: "quick", backend: "auto" });
+  assert.equal(setup.profile, "quick");
+  assert.ok(setup.meta.testAccuracy >= 0 && setup.meta.testAccuracy <= 1);
+
+  const trained = firstLayerSummary(setup.model), control = firstLayerSummary(setup.control);
+  nonEmpty(
+    kernelComparison(trained.kernels, control.kernels, { columns: 8, panelSize: 30 }),
+    /<image /,
+    "kernels",
+  );
+  nonEmpty(orientationFigure(trained, control, 0.5), /<circle /, "orientation");
+  nonEmpty(kernelNormFigure(kernelNorms(setup.model), kernelNorms(setup.control)), /<circle /, "norms");
+
+  const digits = pick(setup.test.x, [0, 1]);
+  const stages = featureStages(setup.model).map((s) => s.name);
+  const maps = meanChannelMaps(setup.model, digits, stages);
+  const pixels = digits.dataSync() as Float32Array;
+  nonEmpty(
+    featureMapFigure(
+      [0, 1].map((k) => ({ row: `d${k}`, values: pixels.slice(k * 784, (k + 1) * 784) })),
+      maps.map((m) => ({ ...m, row: `d${m.image}` })),
+    ),
+    /<image /,
+    "feature maps",
+  );
+  nonEmpty(
+    channelGrid(channelMaps(setup.model, pick(setup.test.x, [0]), "conv3"), new Map([[0, "dead"]]), {
+      stage: "conv3",
+      columns: 16,
+      panelSize: 30,
+    }),
+    /<image /,
+    "channels",
+  );
+  const summaries = await summariseStages(setup.model, setup.test.x, { stageNames: ["conv3"] });
+  nonEmpty(
+    firingFigure([...summaries[0].activeShare].map((activeShare, channel) => ({
+      stage: "conv3",
+      channel,
+      activeShare,
+      imageShare: summaries[0].imageShare[channel],
+      network: "trained",
+    }))),
+    /<circle /,
+    "firing",
+  );
+
+  const [visual] = visualizeTargets(setup.model, [{ kind: "class", label: 1 }], { steps: 2 });
+  const top = topImages(summaries[0], 0, 3);
+  nonEmpty(
+    exemplarFigure([{
+      label: "ch 0",
+      optimised: visual.image,
+      exemplars: top.map((t) => pixels.slice(0, 784)),
+    }], "t"),
+    /<image /,
+    "exemplars",
+  );
+  nonEmpty(
+    optimisedRow([{ network: "trained", label: "class 1", image: visual.image }]),
+    /<image /,
+    "optimised",
+  );
+
+  const small = { x: pick(setup.test.x, [0, 1, 2, 3, 4, 5, 6, 7]), labels: setup.test.labels.slice(0, 8) };
+  const probes = await probeStages(setup.model, small, small, { epochs: 1 });
+  for (const p of probes) assert.ok(p.testAccuracy >= 0 && p.testAccuracy <= 1);
+  nonEmpty(probeFigure(probes, probes, { trained: 0.5 }), /<path /, "probes");
+
+  const grads = inputGradients(setup.model, digits, [0, 1]);
+  const occlusion = occlusionSensitivity(setup.model, digits, [0, 1], { patch: 7, stride: 7 });
+  nonEmpty(
+    attributionFigure([0, 1].map((k) => ({
+      row: `d${k}`,
+      input: pixels.slice(k * 784, (k + 1) * 784),
+      trueGradient: grads[k].values,
+      predictedGradient: grads[k].values,
+      occlusion: occlusion[k].values,
+    }))),
+    /<image /,
+    "attribution",
+  );
+
+  nonEmpty(trainingCurves(setup.meta.history), /<path /, "training curves");
+  const predictions = await predict(setup.model, setup.test.x, setup.test.labels);
+  nonEmpty(confusionFigure(confusionMatrix(predictions)), /<rect /, "confusion");
+});
