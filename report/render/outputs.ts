@@ -99,7 +99,9 @@ export function renderTable(
   const numeric = columns.map((_, c) =>
     rows.length > 0 && rows.every((row) => row[c] === null || typeof row[c] === "number")
   );
-  const head = columns.map((column, c) => `<th${numeric[c] ? ' class="num"' : ""}>${escapeHtml(column)}</th>`)
+  const head = columns.map((column, c) =>
+    `<th scope="col"${numeric[c] ? ' class="num"' : ""}>${escapeHtml(column)}</th>`
+  )
     .join("");
   const body = rows.map((row) => `<tr>${row.map(cellHtml).join("")}</tr>`).join("\n");
   const note = totalRows > rows.length

@@ -52,7 +52,7 @@ Deno.test("outputs: tables mark numeric columns and note truncation", () => {
     rows: [[1, "a"], [null, "b"]],
     totalRows: 900,
   }, noSources);
-  assert.ok(html.includes('<th class="num">n</th><th>s</th>'));
+  assert.ok(html.includes('<th scope="col" class="num">n</th><th scope="col">s</th>'));
   assert.ok(html.includes("First 2 of 900 rows."));
 });
 
