@@ -83,11 +83,12 @@ Deno.test("every Part 1 figure renders non-empty from the quick profile", async 
 
   const [visual] = visualizeTargets(setup.model, [{ kind: "class", label: 1 }], { steps: 2 });
   const top = topImages(summaries[0], 0, 3);
+  const testPixels = setup.test.x.dataSync() as Float32Array;
   nonEmpty(
     exemplarFigure([{
       label: "ch 0",
       optimised: visual.image,
-      exemplars: top.map((t) => pixels.slice(0, 784)),
+      exemplars: top.map((t) => testPixels.slice(t.image * 784, (t.image + 1) * 784)),
     }], "t"),
     /<image /,
     "exemplars",
