@@ -137,8 +137,10 @@ function toReadableJson(value: unknown): string {
 export function serializeInline(value: unknown, serializeError: (error: unknown) => SerializedError): Output {
   if (value === undefined) return { kind: "text", text: "undefined" };
   const output = serializeValue(value, serializeError)!;
-  if (output.kind === "json") {
+  if (output.kind !== "json") return output;
+  try {
     return { kind: "text", text: JSON.stringify(value, jsonReplacer) ?? output.text };
+  } catch {
+    return { kind: "text", text: output.text };
   }
-  return output;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseHTML } from "linkedom";
 import { formatLocation } from "../../report/errors.ts";
-import { serializeValue } from "../../report/runtime/serialize.ts";
+import { serializeInline, serializeValue } from "../../report/runtime/serialize.ts";
 import { silentReporter } from "../../report/terminal.ts";
 import type { ProgressUpdate } from "../../report/progress.ts";
 import { buildFixture } from "./helpers.ts";
@@ -55,4 +55,14 @@ Deno.test("build: a quiet error: true block and a failing inline expression are 
   assert.match(outcome.problems[1].message, /^TypeError: Cannot read properties of undefined/);
   assert.deepEqual(updates.map((update) => update.done), [1, 2, 3]);
   assert.equal(updates[2].metrics?.loss, 1 / 3);
+});
+
+Deno.test("serialize: inline values are compact text, even for circular objects", () => {
+  assert.deepEqual(serializeInline({ a: [1, 2] }, asError), { kind: "text", text: '{"a":[1,2]}' });
+  const circular: Record<string, unknown> = { name: "loop" };
+  circular.self = circular;
+  const output = serializeInline(circular, asError);
+  assert.equal(output.kind, "text");
+  assert.match(output.kind === "text" ? output.text : "", /name: "loop"/);
+  assert.deepEqual(serializeInline(undefined, asError), { kind: "text", text: "undefined" });
 });
