@@ -107,10 +107,13 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    const items = Array.from(value as unknown as ArrayLike<number>);
+    const items = value as unknown as ArrayLike<number>;
     return items.length > MAX_ARRAY_ITEMS
-      ? [...items.slice(0, MAX_ARRAY_ITEMS), `… ${items.length} items`]
-      : items;
+      ? [...Array.from({ length: MAX_ARRAY_ITEMS }, (_, i) => items[i]), `… ${items.length} items`]
+      : Array.from(items);
+  }
+  if (Array.isArray(value) && value.length > MAX_ARRAY_ITEMS) {
+    return [...value.slice(0, MAX_ARRAY_ITEMS), `… ${value.length} items`];
   }
   if (value instanceof Map) return Object.fromEntries(value);
   if (value instanceof Set) return [...value];

@@ -66,3 +66,14 @@ Deno.test("serialize: inline values are compact text, even for circular objects"
   assert.match(output.kind === "text" ? output.text : "", /name: "loop"/);
   assert.deepEqual(serializeInline(undefined, asError), { kind: "text", text: "undefined" });
 });
+
+Deno.test("serialize: long arrays are cut to their first 200 items", () => {
+  const output = serializeValue({
+    values: Array.from({ length: 1000 }, (_, i) => i),
+    typed: new Float64Array(300),
+  }, asError);
+  const parsed = JSON.parse(output?.kind === "json" ? output.text : "{}");
+  assert.equal(parsed.values.length, 201);
+  assert.equal(parsed.values[200], "… 1000 items");
+  assert.equal(parsed.typed[200], "… 300 items");
+});
