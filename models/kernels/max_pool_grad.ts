@@ -50,6 +50,51 @@ export function maxPoolGradLoops(x: Float32Array, dy: Float32Array, dx: Float32A
   }
 }
 
+/** Whether every window is a whole, disjoint 2×2 block (the SimpleCNN's pooling). */
+export function isPlainTwoByTwo(info: PoolInfo): boolean {
+  return info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 &&
+    info.strideWidth === 2 && info.dilationHeight === 1 && info.dilationWidth === 1 &&
+    info.padInfo.top === 0 && info.padInfo.left === 0 && info.outHeight * 2 <= info.inHeight &&
+    info.outWidth * 2 <= info.inWidth;
+}
+
+/** `maxPoolGradLoops` for `isPlainTwoByTwo` windows, with the four candidates unrolled. */
+export function maxPoolGradTwoByTwo(
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  info: PoolInfo,
+): void {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const rowStride = inWidth * channels;
+  let g = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let yr = 0; yr < outHeight; yr++) {
+      for (let yc = 0; yc < outWidth; yc++) {
+        const topLeft = ((b * inHeight + 2 * yr) * inWidth + 2 * yc) * channels;
+        for (let d = 0; d < channels; d++, g++) {
+          const p0 = topLeft + d;
+          const p1 = p0 + channels;
+          const p2 = p0 + rowStride;
+          const p3 = p2 + channels;
+          const v0 = x[p0];
+          const v1 = x[p1];
+          const v2 = x[p2];
+          const v3 = x[p3];
+          let at = v0 > Number.NEGATIVE_INFINITY ? p0 : -1;
+          let best = at < 0 ? Number.NEGATIVE_INFINITY : v0;
+          at = v1 > best ? p1 : at;
+          best = v1 > best ? v1 : best;
+          at = v2 > best ? p2 : at;
+          best = v2 > best ? v2 : best;
+          at = v3 > best ? p3 : at;
+          if (at >= 0) dx[at] += dy[g];
+        }
+      }
+    }
+  }
+}
+
 export function maxPoolGradOnHost(
   backend: KernelBackend,
   backendName: string,
@@ -66,5 +111,6 @@ export function maxPoolGradOnHost(
     attrs.dimRoundingMode,
   );
   const arrays = hostArrays(backend, backendName);
-  return arrays.output(input.shape, (dx) => maxPoolGradLoops(arrays.read(input), arrays.read(dy), dx, info));
+  const loops = isPlainTwoByTwo(info) ? maxPoolGradTwoByTwo : maxPoolGradLoops;
+  return arrays.output(input.shape, (dx) => loops(arrays.read(input), arrays.read(dy), dx, info));
 }
