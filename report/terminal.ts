@@ -41,6 +41,19 @@ export function formatProgress(update: ProgressUpdate): string {
   return `${update.task} ${update.done}/${update.total}${metrics ? ` ${metrics}` : ""}${eta}`;
 }
 
+/** The update with an ETA from its rate since `start`, when the block gave none. */
+export function withEstimatedEta(
+  update: ProgressUpdate,
+  start: { at: number; done: number },
+  now: number,
+): ProgressUpdate {
+  if (update.etaSeconds !== undefined || update.done <= start.done || update.done >= update.total) {
+    return update;
+  }
+  const secondsPerUnit = (now - start.at) / 1000 / (update.done - start.done);
+  return { ...update, etaSeconds: secondsPerUnit * (update.total - update.done) };
+}
+
 /**
  * Progress on the terminal: a live status line when interactive, plain lines otherwise (no escape codes;
  * block progress at most every `plainInterval` seconds).
@@ -53,6 +66,7 @@ export function terminalReporter(terminal: Terminal, now: () => number, plainInt
   let blockStarted = 0;
   let lastPlain = -Infinity;
   let live = "";
+  const taskStarts = new Map<string, { at: number; done: number }>();
   const elapsed = () => formatDuration((now() - started) / 1000);
   const clearLive = () => {
     if (terminal.interactive && live) terminal.write("\r\x1b[2K");
@@ -77,13 +91,16 @@ export function terminalReporter(terminal: Terminal, now: () => number, plainInt
     },
     blockStarted(index, label) {
       block = `block ${index + 1}/${blockCount} ${label}`;
+      taskStarts.clear();
       blockStarted = now();
       lastPlain = now();
       if (terminal.interactive) status("");
       else line(`[${elapsed()}]   ${block}`);
     },
     blockProgress(update) {
-      const text = formatProgress(update);
+      const task = taskStarts.get(update.task);
+      if (!task || update.done < task.done) taskStarts.set(update.task, { at: now(), done: update.done });
+      const text = formatProgress(withEstimatedEta(update, taskStarts.get(update.task)!, now()));
       if (terminal.interactive) return status(text);
       const finished = update.done >= update.total;
       if (finished || (now() - lastPlain) / 1000 >= plainInterval) {

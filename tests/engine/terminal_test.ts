@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Terminal } from "../../report/effects.ts";
-import { formatProgress, terminalReporter } from "../../report/terminal.ts";
+import { formatProgress, terminalReporter, withEstimatedEta } from "../../report/terminal.ts";
 
 function recordingTerminal(interactive: boolean): Terminal & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -63,4 +63,12 @@ Deno.test("terminal: progress text", () => {
     formatProgress({ task: "fit", done: 3, total: 10, metrics: { acc: 0.98765, n: 5 }, etaSeconds: 75 }),
     "fit 3/10 acc=0.9877 n=5 ETA 1m15s",
   );
+});
+
+Deno.test("terminal: an ETA is estimated from the rate when a block gives none", () => {
+  const start = { at: 0, done: 0 };
+  assert.equal(withEstimatedEta({ task: "t", done: 2, total: 10 }, start, 4000).etaSeconds, 16);
+  assert.equal(withEstimatedEta({ task: "t", done: 2, total: 10, etaSeconds: 1 }, start, 4000).etaSeconds, 1);
+  assert.equal(withEstimatedEta({ task: "t", done: 10, total: 10 }, start, 4000).etaSeconds, undefined);
+  assert.equal(withEstimatedEta({ task: "t", done: 0, total: 10 }, start, 4000).etaSeconds, undefined);
 });
