@@ -8,6 +8,12 @@ import {
   originalKernel,
   restoreOriginalKernels,
 } from "../../models/kernels/register.ts";
+import {
+  filterGradientAdjust,
+  inputGradientAdjust,
+  splitAdjust,
+} from "../../models/kernels/conv_geometry.ts";
+import { leadingAxesCount } from "../../models/kernels/sum_leading_axes.ts";
 
 type Shape4 = [number, number, number, number];
 type Pad = "same" | "valid" | number;
@@ -276,4 +282,52 @@ Deno.test("install is idempotent and restore brings back the original kernels", 
   assert.notEqual(installed, before);
   restoreOriginalKernels("cpu");
   assert.equal(tfCore.getKernel("Conv2DBackpropFilter", "cpu"), before);
+});
+
+Deno.test("gradient geometry: padded lengths give back the input and filter lengths", () => {
+  for (const input of [5, 6, 7, 9, 12]) {
+    for (const filter of [1, 2, 3, 5]) {
+      for (const stride of [1, 2, 3]) {
+        for (const pad of ["same", "valid"] as const) {
+          if (filter > input) continue;
+          const info = tfCore.backend_util.computeConv2DInfo(
+            [1, input, input, 1],
+            [filter, filter, 1, 1],
+            stride,
+            1,
+            pad,
+          );
+          const axis = { input, output: info.outHeight, filter, stride, padBefore: info.padInfo.top };
+          const dx = inputGradientAdjust(axis);
+          assert.equal(
+            axis.output * stride + dx.before + dx.after - filter + 1,
+            input,
+            `dx ${JSON.stringify(axis)}`,
+          );
+          const dw = filterGradientAdjust(axis);
+          assert.equal(
+            input + dw.before + dw.after - (axis.output - 1) * stride,
+            filter,
+            `dW ${JSON.stringify(axis)}`,
+          );
+          for (const adjust of [dx, dw]) {
+            const { crop, pad: added } = splitAdjust(adjust);
+            assert.ok(Math.min(crop.before, crop.after, added.before, added.after) >= 0);
+            assert.equal(added.before - crop.before, adjust.before);
+            assert.equal(added.after - crop.after, adjust.after);
+          }
+        }
+      }
+    }
+  }
+});
+
+Deno.test("leading axes are recognised in any order and only as a strict prefix", () => {
+  assert.equal(leadingAxesCount([0, 1, 2], 4), 3);
+  assert.equal(leadingAxesCount([1, 0], 4), 2);
+  assert.equal(leadingAxesCount(0, 2), 1);
+  assert.equal(leadingAxesCount(-2, 2), 1);
+  assert.equal(leadingAxesCount([0, 2], 3), 0);
+  assert.equal(leadingAxesCount(-1, 2), 0);
+  assert.equal(leadingAxesCount([0, 1], 2), 0);
 });
