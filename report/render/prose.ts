@@ -5,11 +5,11 @@ import {
   type InlineExpressionToken,
   syntaxExtensions,
 } from "../parse/markdown_syntax.ts";
-import type { InlineResult } from "../types.ts";
+import type { InlineResult, Output } from "../types.ts";
 import { escapeHtml } from "./escape.ts";
 import { codeBlockHtml } from "./highlight.ts";
 import { type Numbering, referenceText } from "./numbering.ts";
-import { renderOutput, type SourceLookup } from "./outputs.ts";
+import type { SourceLookup } from "./outputs.ts";
 import type { Slugger } from "./slug.ts";
 
 export interface TocEntry {
@@ -64,10 +64,29 @@ function inlineHtml(result: InlineResult | undefined, sources: SourceLookup): st
       escapeHtml(`${result.error.name}: ${result.error.message}`)
     }</span>`;
   }
-  const output = result.output;
-  if (output.kind === "text" || output.kind === "scalar") return escapeHtml(output.text);
-  if (output.kind === "html") return `<span class="inline-value">${output.html}</span>`;
-  return `<span class="inline-value">${renderOutput(output, sources)}</span>`;
+  return inlineOutputHtml(result.output, sources);
+}
+
+/** An output inside a sentence: text as text, DOM as is, anything bigger as a compact phrase-level summary. */
+function inlineOutputHtml(output: Output, sources: SourceLookup): string {
+  switch (output.kind) {
+    case "text":
+    case "scalar":
+      return escapeHtml(output.text);
+    case "html":
+      return `<span class="inline-value">${output.html}</span>`;
+    case "tensor":
+      return `<code class="inline-value">Tensor ${escapeHtml(output.dtype)} [${
+        output.shape.join(", ")
+      }]</code>`;
+    case "table":
+      return `<code class="inline-value">${output.totalRows} × ${output.columns.length} table</code>`;
+    case "error":
+      return inlineHtml({ ok: false, error: output.error }, sources);
+    case "console":
+    case "json":
+      return `<code class="inline-value">${escapeHtml(output.text)}</code>`;
+  }
 }
 
 function plainText(html: string): string {

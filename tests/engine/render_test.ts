@@ -172,3 +172,22 @@ Deno.test("chapter: file names read as headings", () => {
   assert.equal(displayName("21_lstm-inside"), "Lstm inside");
   assert.equal(displayName("42"), "42");
 });
+
+Deno.test("prose: inline values stay phrase-level whatever their kind", () => {
+  const node = parseChapter("c.md", "A ${t} B ${r} C ${e}.").nodes[0];
+  const html = renderProse(node.kind === "prose" ? node.tokens : [], {
+    numbering: new Map(),
+    inlines: [
+      { ok: true, output: { kind: "tensor", dtype: "float32", shape: [2, 3], preview: "…" } },
+      { ok: true, output: { kind: "table", columns: ["a"], rows: [[1]], totalRows: 1 } },
+      { ok: false, error: { name: "TypeError", message: "<bad>", stack: "" } },
+    ],
+    slugger: new Slugger(),
+    sources: noSources,
+    chapterPath: "c.md",
+    toc: [],
+  });
+  assert.ok(!/<(div|pre|table)\b/.test(html), html);
+  assert.ok(html.includes("Tensor float32 [2, 3]"));
+  assert.ok(html.includes("TypeError: &lt;bad&gt;"));
+});
