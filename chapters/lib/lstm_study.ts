@@ -52,7 +52,7 @@ export interface LstmStudySettings {
 export const LSTM_STUDY: Record<LstmProfile, LstmStudySettings> = {
   full: {
     traceCount: 1000,
-    ablationCount: 2000,
+    ablationCount: 1000,
     randomDraws: 10,
     cumulativeMax: 16,
     lengths: DEFAULT_LENGTHS,
