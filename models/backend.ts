@@ -136,7 +136,7 @@ let current: { request: BackendRequest; choice: Promise<BackendChoice> } | undef
 /**
  * Picks, initialises and patches the tfjs backend. `auto` tries tfjs-node-gpu (with a GPU), tfjs-node,
  * wasm, then cpu. Never prints; the caller prints `backendLine(choice)`. A second call with the same
- * request returns the same choice at once.
+ * request returns the same choice at once (re-activating it and its kernels if something replaced them).
  */
 export function useBackend(request: string = "auto"): Promise<BackendChoice> {
   if (!isBackendRequest(request)) {
@@ -153,6 +153,7 @@ export function useBackend(request: string = "auto"): Promise<BackendChoice> {
   }
   return current.choice.then(async (choice) => {
     if (tf.getBackend() !== choice.name) await activate(choice.name);
+    if (choice.name === "wasm" || choice.name === "cpu") installFastKernels(choice.name);
     return choice;
   });
 }

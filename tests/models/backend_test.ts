@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { backendLine, useBackend } from "../../models/backend.ts";
-import { fastKernelsFor, installedFastKernels } from "../../models/kernels/register.ts";
+import {
+  fastKernelsFor,
+  installedFastKernels,
+  restoreOriginalKernels,
+} from "../../models/kernels/register.ts";
 import { type LayersModel, tf } from "../../models/tf.ts";
 
 const projectRoot = new URL("../../", import.meta.url);
@@ -65,6 +69,14 @@ Deno.test("a second call returns the same choice and re-activates it when anothe
   const second = await useBackend("wasm");
   assert.equal(second, first);
   assert.equal(tf.getBackend(), "wasm");
+});
+
+Deno.test("a second call puts back kernels that something restored", async () => {
+  await useBackend("wasm");
+  restoreOriginalKernels("wasm");
+  assert.deepEqual(installedFastKernels("wasm"), []);
+  await useBackend("wasm");
+  assert.deepEqual(installedFastKernels("wasm"), fastKernelsFor("wasm"));
 });
 
 Deno.test("cpu on request, with patched conv gradients", async () => {

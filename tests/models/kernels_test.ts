@@ -4,6 +4,7 @@ import { tf, tfCore } from "../../models/tf.ts";
 import {
   type FastKernel,
   fastKernelsFor,
+  installedFastKernels,
   installFastKernels,
   originalKernel,
   restoreOriginalKernels,
@@ -202,31 +203,42 @@ async function activate(name: string): Promise<void> {
   await tf.ready();
 }
 
+/** Runs `body` on `backendName` with exactly `kernels` patched, then puts back whatever was patched before. */
+async function withPatched(
+  backendName: string,
+  kernels: readonly FastKernel[],
+  body: () => void | Promise<void>,
+): Promise<void> {
+  const previously = installedFastKernels(backendName);
+  await activate(backendName);
+  restoreOriginalKernels(backendName);
+  installFastKernels(backendName, kernels);
+  try {
+    await body();
+  } finally {
+    restoreOriginalKernels(backendName);
+    installFastKernels(backendName, previously);
+  }
+}
+
 for (const backendName of ["cpu", "wasm"]) {
   Deno.test(`${backendName}: patched kernels match the unpatched cpu kernels`, async () => {
     await activate(backendName);
     const patched = fastKernelsFor(backendName);
     const cases = CASES.filter((c) => patched.includes(c.kernel));
     const expected = cases.map(reference);
-    installFastKernels(backendName);
-    try {
-      await activate(backendName);
+    await withPatched(backendName, patched, () => {
       for (const [i, c] of cases.entries()) {
         const actual = onActiveBackend(c);
         assert.deepEqual(actual.shape, expected[i].shape, `${backendName} ${c.label}: shape`);
         const error = maxAbsDifference(actual.values, expected[i].values);
         assert.ok(error <= TOLERANCE, `${backendName} ${c.label}: max abs difference ${error}`);
       }
-    } finally {
-      restoreOriginalKernels(backendName);
-    }
+    });
   });
 
   Deno.test(`${backendName}: training-step gradients leak no tensor and no data id`, async () => {
-    await activate(backendName);
-    installFastKernels(backendName);
-    try {
-      await activate(backendName);
+    await withPatched(backendName, fastKernelsFor(backendName), () => {
       const backend = tf.backend();
       const x = tf.randomUniform([2, 7, 6, 3], -1, 1, "float32", 1) as tfCore.Tensor4D;
       const filter = tf.randomUniform([3, 3, 3, 4], -1, 1, "float32", 2) as tfCore.Tensor4D;
@@ -248,16 +260,12 @@ for (const backendName of ["cpu", "wasm"]) {
       assert.equal(tf.memory().numTensors, tensorsBefore);
       assert.equal(backend.numDataIds(), idsBefore);
       tf.dispose([x, filter, dense]);
-    } finally {
-      restoreOriginalKernels(backendName);
-    }
+    });
   });
 }
 
 Deno.test("wasm: a shared-storage identity outlives its source and frees storage with the last holder", async () => {
-  await activate("wasm");
-  installFastKernels("wasm", ["Identity"]);
-  try {
+  await withPatched("wasm", ["Identity"], () => {
     const backend = tf.backend();
     const idsBefore = backend.numDataIds();
     const source = tf.tensor1d([1, 2, 3]);
@@ -267,21 +275,22 @@ Deno.test("wasm: a shared-storage identity outlives its source and frees storage
     assert.deepEqual(Array.from(copy.dataSync()), [1, 2, 3]);
     copy.dispose();
     assert.equal(backend.numDataIds(), idsBefore);
-  } finally {
-    restoreOriginalKernels("wasm");
-  }
+  });
 });
 
 Deno.test("install is idempotent and restore brings back the original kernels", async () => {
-  await activate("cpu");
-  const before = tfCore.getKernel("Conv2DBackpropFilter", "cpu");
-  installFastKernels("cpu");
-  const installed = tfCore.getKernel("Conv2DBackpropFilter", "cpu");
-  installFastKernels("cpu");
-  assert.equal(tfCore.getKernel("Conv2DBackpropFilter", "cpu"), installed);
-  assert.notEqual(installed, before);
-  restoreOriginalKernels("cpu");
-  assert.equal(tfCore.getKernel("Conv2DBackpropFilter", "cpu"), before);
+  await withPatched("cpu", [], () => {
+    const before = tfCore.getKernel("Conv2DBackpropFilter", "cpu");
+    installFastKernels("cpu");
+    const installed = tfCore.getKernel("Conv2DBackpropFilter", "cpu");
+    installFastKernels("cpu");
+    assert.equal(tfCore.getKernel("Conv2DBackpropFilter", "cpu"), installed);
+    assert.notEqual(installed, before);
+    assert.deepEqual(installedFastKernels("cpu"), fastKernelsFor("cpu"));
+    restoreOriginalKernels("cpu");
+    assert.equal(tfCore.getKernel("Conv2DBackpropFilter", "cpu"), before);
+    assert.deepEqual(installedFastKernels("cpu"), []);
+  });
 });
 
 Deno.test("gradient geometry: padded lengths give back the input and filter lengths", () => {
