@@ -94,12 +94,13 @@ export async function trainModel(
         lossSum += loss * rows.length;
         accuracySum += accuracy * rows.length;
         const done = (epoch - 1) * batchesPerEpoch + batch + 1;
+        const seen = batch * options.batchSize + rows.length;
         const elapsed = (performance.now() - started) / 1000;
         progress({
           task,
           done,
           total: totalBatches,
-          metrics: { epoch, loss: lossSum / ((batch * options.batchSize) + rows.length), acc: accuracy },
+          metrics: { epoch, batch: batch + 1, loss: lossSum / seen, acc: accuracySum / seen },
           etaSeconds: (elapsed / done) * (totalBatches - done),
         });
       }

@@ -44,6 +44,14 @@ Deno.test("training learns, logs every epoch, follows the schedule and reports p
     assert.equal(updates.length, 12 * 16);
     assert.equal(updates.at(-1)!.done, updates.at(-1)!.total);
     assert.equal(updates.at(-1)!.task, "toy");
+    assert.deepEqual(
+      updates.slice(0, 17).map((u) => u.metrics!.batch),
+      [...Array(16).keys()].map((b) => b + 1).concat(1),
+    );
+    assert.deepEqual(updates.slice(15, 17).map((u) => u.metrics!.epoch), [1, 2]);
+    assert.ok(Math.abs(updates[15].metrics!.loss - logs[0].loss) < 1e-6);
+    assert.ok(Math.abs(updates[15].metrics!.acc - logs[0].accuracy) < 1e-6);
+    assert.ok(updates.every((u) => u.etaSeconds! >= 0) && updates.at(-1)!.etaSeconds === 0);
   } finally {
     installProgressSink(undefined);
   }
