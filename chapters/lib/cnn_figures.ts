@@ -282,12 +282,9 @@ export function probeFigure(
       width: 560,
       height: 300,
       marginLeft: 50,
+      marginBottom: 46,
       style: { fontSize: "11px", background: "white" },
-      x: {
-        label: "stage (input pooled to 7×7, then each stage pooled to 7×7)",
-        domain: stages,
-        padding: 0.3,
-      },
+      x: { label: "stage (each pooled to 7 × 7)", domain: stages, padding: 0.3, labelOffset: 38 },
       y: {
         label: "linear probe test accuracy",
         grid: true,
@@ -298,7 +295,7 @@ export function probeFigure(
         Plot.ruleY([pixels.trained], { stroke: "#c00", strokeDasharray: "4 3" }),
         Plot.text([pixels.trained], {
           y: (d) => d,
-          x: stages[stages.length - 1],
+          frameAnchor: "right",
           text: () => "probe on all 784 raw pixels",
           dy: -6,
           textAnchor: "end",

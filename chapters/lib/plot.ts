@@ -291,8 +291,8 @@ export function categoryLegend(
     height: 20,
     margin: 0,
     style: { fontSize: "11px", background: "white", overflow: "visible" },
-    x: { type: "identity" },
-    y: { type: "identity" },
+    x: { type: "identity", axis: null },
+    y: { type: "identity", axis: null },
     marks: [
       options.symbol === "line"
         ? Plot.ruleY(rows, {
