@@ -48,6 +48,8 @@ const WEIGHTS_FILE = "weights.bin";
 const META_FILE = "meta.json";
 const LOCK_POLL_MS = 250;
 const LOCK_STALE_MS = 2 * 60 * 60 * 1000;
+const STAGING_PREFIX = ".staging-";
+const STAGING_ABANDONED_MS = 60 * 60 * 1000;
 
 export function defaultStoreDir(): string {
   return join(PROJECT_ROOT, ".cache", "models");
@@ -171,7 +173,8 @@ async function writeEntry(
   key: string,
   inputs: KeyInputs,
 ): Promise<void> {
-  const staging = await Deno.makeTempDir({ dir: storeDir, prefix: ".staging-" });
+  await removeAbandonedStaging(storeDir);
+  const staging = await Deno.makeTempDir({ dir: storeDir, prefix: STAGING_PREFIX });
   try {
     await model.save(directoryWriter(staging, key, inputs));
     await Deno.writeTextFile(join(staging, META_FILE), JSON.stringify(meta, null, 2));
@@ -182,6 +185,18 @@ async function writeEntry(
     }
   } finally {
     await Deno.remove(staging, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Staging folders left by processes killed mid-write; old enough that no live writer can own them. */
+async function removeAbandonedStaging(storeDir: string): Promise<void> {
+  for await (const item of Deno.readDir(storeDir)) {
+    if (!item.isDirectory || !item.name.startsWith(STAGING_PREFIX)) continue;
+    const path = join(storeDir, item.name);
+    const info = await Deno.stat(path).catch(() => undefined);
+    if (info && Date.now() - (info.mtime?.getTime() ?? Date.now()) > STAGING_ABANDONED_MS) {
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+    }
   }
 }
 

@@ -134,3 +134,18 @@ Deno.test("two processes asking for one key train it once and agree", async () =
     assert.match(leftovers[0], /^shared-/);
   });
 });
+
+Deno.test("abandoned staging folders are swept on the next write, fresh ones are left alone", async () => {
+  await withStore(async (dir) => {
+    const abandoned = join(dir, ".staging-abandoned");
+    const fresh = join(dir, ".staging-fresh");
+    await Deno.mkdir(abandoned);
+    await Deno.mkdir(fresh);
+    const longAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await Deno.utime(abandoned, longAgo, longAgo);
+    const stored = await storedModel(spec(), () => toyModel(11), () => Promise.resolve({}), { dir });
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assert.deepEqual(names, [".staging-fresh", `toy-${stored.key}`]);
+    stored.model.dispose();
+  });
+});
