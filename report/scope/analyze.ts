@@ -126,3 +126,17 @@ function exportKeywords(file: ts.SourceFile): BlockAnalysis["exportKeywords"] {
   }
   return found;
 }
+
+/** Source text as one line of tokens separated by single spaces: comments and line breaks dropped. */
+export function singleLine(text: string): string {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+  const tokens: string[] = [];
+  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+    if (
+      kind === ts.SyntaxKind.SingleLineCommentTrivia || kind === ts.SyntaxKind.MultiLineCommentTrivia ||
+      kind === ts.SyntaxKind.NewLineTrivia || kind === ts.SyntaxKind.WhitespaceTrivia
+    ) continue;
+    tokens.push(scanner.getTokenText());
+  }
+  return tokens.join(" ");
+}

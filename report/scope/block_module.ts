@@ -1,6 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { analyzeBlock, type TextEdit } from "./analyze.ts";
+import { analyzeBlock, singleLine, type TextEdit } from "./analyze.ts";
 import type { ColumnShift, HoistedImport, LineMapping } from "./line_mapping.ts";
 
 /** Global object the chapter runtime installs; generated modules reach the shared scope through it. */
@@ -56,7 +56,7 @@ export function blockModule(input: BlockModuleInput): GeneratedModule {
       text = text.slice(0, found.start - range.start) + rewrite(found.specifier) +
         text.slice(found.end - range.start);
     }
-    return text.replace(/\s*\n\s*/g, " ");
+    return text.includes("\n") || text.includes("/*") ? singleLine(text) : text;
   });
 
   const edits: TextEdit[] = [

@@ -93,7 +93,7 @@ Deno.test("block module: import lines are blanked in place, so later lines keep 
   });
   const lines = generated.source.split("\n");
   assert.equal(lines[4], "const b = a;");
-  assert.match(lines[0], /^import \{ a, \} from "m"; export default async function/);
+  assert.match(lines[0], /^import \{ a , \} from "m" ; export default async function/);
 });
 
 Deno.test("inline module: columns map into the prose line", () => {
@@ -123,4 +123,23 @@ Deno.test("block module: positions on the hoisted import line map to each import
   const second = header.indexOf("import c") + 1;
   assert.deepEqual(mapPosition(generated.mapping, 1, second + 14), { file: "c.md", line: 13, column: 3 });
   assert.deepEqual(mapPosition(generated.mapping, 1, 1), { file: "c.md", line: 11, column: 1 });
+});
+
+Deno.test("block module: comments inside a multi-line import do not swallow the generated line", () => {
+  const code =
+    'import {\n  a, // first\n  /* second */ b,\n} from "https://example.com/m.ts";\nconst c = a + b;';
+  const generated = blockModule({
+    code,
+    file: "c.md",
+    absoluteFile: "/p/c.md",
+    codeLine: 1,
+    earlierNames: [],
+    moduleUrl: "file:///p/b.ts",
+  });
+  const header = generated.source.split("\n")[0];
+  assert.equal(
+    header,
+    'import { a , b , } from "https://example.com/m.ts" ; export default async function () {',
+  );
+  assert.equal(generated.source.split("\n")[5], "const c = a + b;");
 });
