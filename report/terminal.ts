@@ -55,8 +55,8 @@ export function withEstimatedEta(
 }
 
 /**
- * Progress on the terminal: a live status line when interactive, plain lines otherwise (no escape codes;
- * block progress at most every `plainInterval` seconds).
+ * Progress on the terminal: a live status line when interactive (its clock ticks every second), plain lines
+ * otherwise (no escape codes; block progress at most every `plainInterval` seconds).
  */
 export function terminalReporter(terminal: Terminal, now: () => number, plainInterval = 10): BuildReporter {
   const started = now();
@@ -72,8 +72,15 @@ export function terminalReporter(terminal: Terminal, now: () => number, plainInt
     if (terminal.interactive && live) terminal.write("\r\x1b[2K");
     live = "";
   };
+  let progressText = "";
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  const stopTicker = () => {
+    if (ticker !== undefined) clearInterval(ticker);
+    ticker = undefined;
+  };
   const status = (text: string) => {
     if (!terminal.interactive) return;
+    progressText = text;
     const line = `[${elapsed()}] ${chapter} ${block} ${text}`.replace(/\s+/g, " ").trim();
     live = line.slice(0, Math.max(20, terminal.columns - 1));
     terminal.write(`\r\x1b[2K${live}`);
@@ -94,8 +101,11 @@ export function terminalReporter(terminal: Terminal, now: () => number, plainInt
       taskStarts.clear();
       blockStarted = now();
       lastPlain = now();
-      if (terminal.interactive) status("");
-      else line(`[${elapsed()}]   ${block}`);
+      if (!terminal.interactive) return line(`[${elapsed()}]   ${block}`);
+      status("");
+      stopTicker();
+      ticker = setInterval(() => status(progressText), 1000);
+      Deno.unrefTimer(ticker);
     },
     blockProgress(update) {
       const task = taskStarts.get(update.task);
@@ -109,6 +119,7 @@ export function terminalReporter(terminal: Terminal, now: () => number, plainInt
       }
     },
     blockFinished(result, label) {
+      stopTicker();
       const seconds = (now() - blockStarted) / 1000;
       const verdict = result.status === "ok" ? "ok" : result.status;
       if (terminal.interactive) clearLive();
