@@ -47,6 +47,12 @@ async function timedBuild(args: string[]): Promise<{ seconds: number; output: st
   return { seconds, output };
 }
 
+/** Which chapters started a process in a build (an input changed: e.g. a module under models/ was saved). */
+function ranChapters(output: string): string {
+  const ran = output.split("\n").filter((line) => line.includes(": ran from block"));
+  return ran.length === 0 ? "" : ` (ran: ${ran.map((line) => line.replace(/^.*\//, "")).join("; ")})`;
+}
+
 /** The last block with a figure label in the chapter, and a harmless edit of its code. */
 function plottingBlockEdit(text: string, stamp: string): string | undefined {
   const fences = [...text.matchAll(/```(?:ts|typescript)\n(\/\/\|[^\n]*\n)*/g)];
@@ -83,7 +89,7 @@ export async function benchRebuild(options: RebuildOptions = {}): Promise<Rebuil
     log(`warm-up build of ${chapters.join(", ")} (profile ${profile}; trains models missing from the store)`);
     const warmup = await timedBuild(args);
     const unchanged = await timedBuild(args);
-    log(`unchanged rebuild: ${unchanged.seconds.toFixed(2)} s`);
+    log(`unchanged rebuild: ${unchanged.seconds.toFixed(2)} s${ranChapters(unchanged.output)}`);
 
     const proseChapter = join(scratch, chapters[0]);
     await Deno.writeTextFile(
@@ -96,7 +102,7 @@ export async function benchRebuild(options: RebuildOptions = {}): Promise<Rebuil
       throw new Error("prose edit not in report");
     }
     if (/ran from block/.test(prose.output)) throw new Error(`prose edit ran blocks:\n${prose.output}`);
-    log(`prose edit: ${prose.seconds.toFixed(2)} s`);
+    log(`prose edit: ${prose.seconds.toFixed(2)} s${ranChapters(prose.output)}`);
 
     let blockEditChapter = "";
     let blockEditSeconds = NaN;
@@ -106,7 +112,9 @@ export async function benchRebuild(options: RebuildOptions = {}): Promise<Rebuil
       if (!edited) continue;
       await Deno.writeTextFile(path, edited);
       blockEditChapter = name;
-      blockEditSeconds = (await timedBuild(args)).seconds;
+      const blockEdit = await timedBuild(args);
+      blockEditSeconds = blockEdit.seconds;
+      log(`  ${ranChapters(blockEdit.output).trim()}`);
       break;
     }
     log(`plotting-block edit in ${blockEditChapter}: ${blockEditSeconds.toFixed(2)} s`);
