@@ -472,7 +472,11 @@ export function ablationFigure(study: AblationStudy, highlight: readonly number[
     height: 260,
     marginLeft: 50,
     style: FONT,
-    x: { label: "k (top units by drop, ablated together)", ticks: cumulative.length, tickFormat: "d" },
+    x: {
+      label: "k (top units by drop, ablated together)",
+      ticks: cumulative.map((entry) => entry.k).filter((k) => k === 1 || k % 3 === 0),
+      tickFormat: "d",
+    },
     y: { label: "accuracy (%)", domain: [0, 100], grid: true },
     marks: [
       Plot.ruleY([100 * study.baseline], { stroke: "#2ca02c", strokeDasharray: "4,3" }),
