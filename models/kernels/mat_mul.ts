@@ -1,4 +1,4 @@
-import type { tfCore } from "../tf.ts";
+import { tfCore } from "../tf.ts";
 import { type KernelBackend, type TensorInfo, withKernelCalls } from "./kernel_calls.ts";
 
 type KernelFunc = tfCore.KernelFunc;
@@ -34,7 +34,11 @@ export function matMulWithoutTransposes(
     const rows = plainA.shape[plainA.shape.length - 2];
     const inner = plainA.shape[plainA.shape.length - 1];
     const cols = plainB.shape[plainB.shape.length - 1];
-    const outShape = [...(a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2), rows, cols];
+    const outer = tfCore.broadcast_util.assertAndGetBroadcastShape(
+      a.shape.slice(0, -2),
+      b.shape.slice(0, -2),
+    );
+    const outShape = [...outer, rows, cols];
     if (batchSize(b.shape) === 1 && batchSize(a.shape) > 1) {
       const foldedA = calls.reshape(plainA, [1, batchSize(a.shape) * rows, inner]);
       const product = calls.runFunc(original, { a: foldedA, b: calls.reshape(plainB, [1, inner, cols]) }, {

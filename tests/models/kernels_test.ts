@@ -122,6 +122,8 @@ function matMulCases(): KernelCase[] {
     { a: [2, 5, 7], b: [7, 3], transposeA: false, transposeB: false },
     { a: [2, 5, 7], b: [1, 3, 7], transposeA: false, transposeB: true },
     { a: [2, 7, 5], b: [2, 7, 3], transposeA: true, transposeB: false },
+    { a: [1, 7, 5], b: [2, 7, 3], transposeA: true, transposeB: false },
+    { a: [5, 7], b: [2, 3, 7], transposeA: false, transposeB: true },
   ];
   return products.map((p, i) => ({
     label: `matMul ${p.a.join("x")}${p.transposeA ? "ᵀ" : ""} · ${p.b.join("x")}${p.transposeB ? "ᵀ" : ""}`,
