@@ -10,6 +10,7 @@ import { renderChapter } from "./render/chapter.ts";
 import { checkReferences, numberFloats, type Numbering } from "./render/numbering.ts";
 import { renderPage, type Template } from "./render/page.ts";
 import { Slugger } from "./render/slug.ts";
+import { typecheckChapters } from "./typecheck/typecheck.ts";
 import type { BuildReporter } from "./terminal.ts";
 import type { Chapter, ChapterResult } from "./types.ts";
 
@@ -27,6 +28,8 @@ export interface BuildOptions {
   fresh: boolean;
   /** `--param key=value` overrides. */
   params: Record<string, string>;
+  /** Type-check the chosen chapters before running them; type errors are problems. */
+  typecheck?: boolean;
 }
 
 export const DEFAULT_PARAMS: Readonly<Record<string, string>> = { profile: "full", backend: "auto" };
@@ -161,6 +164,13 @@ export async function build(
   const { numbering, errors } = numberFloats(chapters);
   const referenceProblems = [...errors, ...checkReferences(chosen, numbering)].map(problemFromError);
   if (referenceProblems.length > 0) return fail(referenceProblems);
+  if (options.typecheck) {
+    const typeProblems = await typecheckChapters(chosen, {
+      root,
+      cacheDir: resolvePath(root, options.cacheDir),
+    }, effects);
+    if (typeProblems.length > 0) return fail(typeProblems);
+  }
 
   const template = await loadTemplate(effects, resolvePath(root, options.templateDir), extensions.styles);
   const execute: ChapterExecutor = extensions.execute ??

@@ -12,6 +12,8 @@ export interface BuildCommand {
   outDir?: string;
   pdf: PdfMode;
   reproducible: boolean;
+  /** Type-check chapter code before running it; type errors stop the build. */
+  typecheck?: boolean;
   pageSize: "A4" | "Letter";
   /** Dev server address (dev only). */
   port: number;
@@ -34,6 +36,7 @@ Options:
   --keep-going        render failing blocks as error boxes and continue; exit code is still 1
   --fresh             ignore the block cache and run everything again (it is refreshed)
   --reproducible      leave run times, cache state and machine details out of the report
+  --typecheck         type-check chapter code first; type errors stop the build at their chapter line
   --pdf               require dist/report.pdf (fail when Chromium is missing)
   --no-pdf            do not print the PDF
   --letter            print the PDF on US Letter instead of A4
@@ -63,6 +66,7 @@ export function parseCommandLine(args: readonly string[]): Command {
     params: {},
     pdf: name === "dev" ? "skip" : "auto",
     reproducible: false,
+    typecheck: false,
     pageSize: "A4",
     port: 8000,
     host: "127.0.0.1",
@@ -72,6 +76,7 @@ export function parseCommandLine(args: readonly string[]): Command {
     if (arg === "--keep-going") command.keepGoing = true;
     else if (arg === "--fresh") command.fresh = true;
     else if (arg === "--reproducible") command.reproducible = true;
+    else if (arg === "--typecheck") command.typecheck = true;
     else if (arg === "--pdf") command.pdf = "required";
     else if (arg === "--no-pdf") command.pdf = "skip";
     else if (arg === "--letter") command.pageSize = "Letter";

@@ -70,6 +70,7 @@ export async function runBuild(
       keepGoing: command.keepGoing,
       fresh: command.fresh,
       params: command.params,
+      typecheck: command.typecheck,
     },
     effects,
     reporter,

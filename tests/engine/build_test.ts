@@ -96,3 +96,12 @@ Deno.test("build: an import that cannot be resolved is reported at its line in t
     /Module not found "tests\/fixtures\/missing-import\/missing_module\.ts"/,
   );
 });
+
+Deno.test("build: --typecheck stops on a type error at its chapter line; without it the chapter runs", async () => {
+  const checked = await buildFixture("typecheck", { typecheck: true });
+  assert.equal(checked.ok, false);
+  assert.equal(checked.executed.length, 0, "nothing runs after a type error");
+  assert.equal(formatLocation(checked.problems[0].location!), "tests/fixtures/typecheck/01-types.md:10:7");
+  const unchecked = await buildFixture("typecheck");
+  assert.equal(unchecked.ok, true);
+});

@@ -35,6 +35,7 @@ Deno.test("cli: build with chapters, flags and repeated params", () => {
       params: { profile: "quick", a: "b=c" },
       pdf: "auto",
       reproducible: false,
+      typecheck: false,
       pageSize: "A4",
       port: 8000,
       host: "127.0.0.1",
