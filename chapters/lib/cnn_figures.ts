@@ -342,7 +342,7 @@ export function attributionFigure(
       width: 28,
       height: 28,
       row: r.row,
-      column: "gradient: predicted",
+      column: "gradient\npredicted class",
     },
     {
       values: r.occlusion,
@@ -356,7 +356,8 @@ export function attributionFigure(
   return imageGrid(panels, {
     color: gradientSpec,
     extraLegends: [occlusionSpec, INK],
-    panelSize: 64,
+    panelSize: 72,
+    gap: 16,
     marginLeft: 96,
   });
 }
