@@ -106,7 +106,7 @@ export const CNN_PROFILES: Record<Profile, CnnTrainingConfig> = {
     epochs: 2,
     batchSize: 32,
     learningRate: { initial: 2e-3, decayPerEpoch: 0.75 },
-    augment: null,
+    augment: { maxShift: 2, maxZoom: 0.1, maxRotation: 0 },
     targetValidationAccuracy: 1,
     minEpochs: 1,
   },
