@@ -128,6 +128,7 @@ export interface ChapterResult {
   blocks: BlockResult[];
   /** One per inline expression; absent when the chapter stopped before evaluating them. */
   inlines?: InlineResult[];
-  /** The plain-data part of the chapter's scope after its last block (for inline expressions later). */
-  scope?: ScopeSnapshot;
+  /** The plain-data part of the chapter's scope after each block that ran for its outputs, by block index
+   * (the one after the last block answers inline expressions later). */
+  scopes?: Record<number, ScopeSnapshot>;
 }

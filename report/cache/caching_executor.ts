@@ -3,7 +3,14 @@ import type { ExecutionObserver } from "../execute/executor.ts";
 import type { ExecuteSettings } from "../execute/executor.ts";
 import { serializeInline } from "../runtime/serialize.ts";
 import type { BlockBadge, BlockResult, Chapter, ChapterResult, InlineResult } from "../types.ts";
-import { type BlockEntry, type ChapterLookup, lookupChapter, storeChapterRun } from "./chapter_cache.ts";
+import {
+  type BlockEntry,
+  type ChapterLookup,
+  lookupChapter,
+  scopeKeyAfter,
+  storeChapterRun,
+} from "./chapter_cache.ts";
+import type { ScopeSnapshot } from "./scope_snapshot.ts";
 import { fileImportMemo, type ImportMemo } from "./import_memo.ts";
 import { evaluateInline } from "./inline_eval.ts";
 import { stripTypes } from "./strip_types.ts";
@@ -26,6 +33,8 @@ export interface ChapterCacheStats {
   executed: number;
   /** Blocks run again only to rebuild the scope for later blocks (their stored outputs were kept). */
   replayed: number;
+  /** Blocks whose scope was restored from the cache (only their imports ran) instead of being replayed. */
+  restored: number;
   inlines: number;
   /** Inline expressions answered from the stored scope, without running the chapter. */
   inlinesFromScope: number;
@@ -97,6 +106,40 @@ async function inlineFromScope(
   };
 }
 
+/** Escapes a binding name for use in a regular expression. */
+function escapeName(name: string): string {
+  return name.replace(/[$]/g, "\\$");
+}
+
+/** Whether `name` may be read by this code: a conservative textual test (property names `.name` excepted,
+ * spreads `...name` included). */
+export function mentions(code: string, name: string): boolean {
+  return new RegExp(`(?<![\\w$])(?<!(?<!\\.)\\.)${escapeName(name)}(?![\\w$])`).test(code);
+}
+
+/** The stored scope after the last block before `startAt`, when restoring it is as good as replaying those
+ * blocks: every binding the later blocks and the inline expressions may read is plain data or an import. */
+async function restorableScope(
+  chapter: Chapter,
+  startAt: number,
+  lookup: ChapterLookup,
+  store: CacheStore,
+): Promise<ScopeSnapshot | undefined> {
+  const earlier = chapter.blocks.filter((block) => block.index < startAt && block.options.eval);
+  const prior = earlier.at(-1);
+  if (!prior) return undefined;
+  const snapshot = await store.get(scopeKeyAfter(lookup.keys[prior.index])) as ScopeSnapshot | undefined;
+  if (!snapshot || typeof snapshot !== "object" || !Array.isArray(snapshot.opaque)) return undefined;
+  const { importedNames } = await import("../scope/imports_only.ts");
+  const imported = new Set(earlier.flatMap((block) => importedNames(block.code)));
+  const later = [
+    ...chapter.blocks.filter((block) => block.index >= startAt).map((block) => block.body),
+    ...chapter.inlines.map((inline) => inline.source),
+  ].join("\n");
+  const missing = snapshot.opaque.filter((name) => !imported.has(name) && mentions(later, name));
+  return missing.length === 0 ? snapshot : undefined;
+}
+
 /** Wraps block execution with the per-block cache: only blocks whose key changed (and those after them) run. */
 export function cachingExecutor(options: CachingExecutorOptions): CachingExecutor {
   const log = options.log ?? (() => {});
@@ -144,7 +187,8 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
     }
     const mustRun = lookup.firstMiss < chapter.blocks.length || inlineResults.some((result) => !result);
     const startAt = lookup.firstMiss;
-    const run = mustRun ? await options.run(chapter, { ...settings, startAt }, observer) : undefined;
+    const restore = mustRun ? await restorableScope(chapter, startAt, lookup, store) : undefined;
+    const run = mustRun ? await options.run(chapter, { ...settings, startAt, restore }, observer) : undefined;
 
     const sources: ("cached" | "executed" | "none")[] = [];
     const blocks: BlockResult[] = chapter.blocks.map((block) => {
@@ -165,16 +209,19 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
     const inlines = run ? run.inlines : inlineResults as InlineResult[];
     if (run) {
       const backends = run.blocks.map((result) => result?.backend);
-      await storeChapterRun(chapter, lookup, { ...run, snapshot: run.scope, backends }, startAt, store);
+      await storeChapterRun(chapter, lookup, { ...run, backends }, startAt, store);
     }
 
-    const replayed = run ? run.blocks.filter((r, i) => i < startAt && r && r.status !== "not-run").length : 0;
+    const before = run ? run.blocks.filter((r, i) => i < startAt && r && r.status !== "not-run").length : 0;
+    const replayed = restore ? 0 : before;
+    const restored = restore ? before : 0;
     stats.push({
       chapter: chapter.path,
       blocks: chapter.blocks.length,
       cached: sources.filter((source) => source === "cached").length,
       executed: sources.filter((source, index) => source === "executed" && index >= startAt).length,
       replayed,
+      restored,
       inlines: chapter.inlines.length,
       inlinesFromScope,
       ran: run !== undefined,
@@ -183,9 +230,11 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
     log(
       `${chapter.path}: ${
         run ? `ran from block ${startAt + 1} of ${chapter.blocks.length}` : "all blocks from cache"
-      }${replayed > 0 ? ` (${replayed} replayed for scope)` : ""}`,
+      }${replayed > 0 ? ` (${replayed} replayed for scope)` : ""}${
+        restored > 0 ? ` (scope of ${restored} restored from the cache)` : ""
+      }`,
     );
-    return { blocks, inlines, scope: run?.scope ?? lookup.snapshot };
+    return { blocks, inlines, scopes: run?.scopes };
   }
 
   return {

@@ -66,8 +66,13 @@ async function prefixModuleHashes(
   return { hashes, modules };
 }
 
+/** Key of the stored scope after the block with key `blockKey` (the chapter context when there is none). */
+export function scopeKeyAfter(blockKey: string): string {
+  return hashParts(["scope/1", blockKey]);
+}
+
 export function scopeKeyOf(context: ChapterKeyContext, keys: readonly string[]): string {
-  return hashParts(["scope/1", keys.at(-1) ?? contextHash(context)]);
+  return scopeKeyAfter(keys.at(-1) ?? contextHash(context));
 }
 
 export function inlineKeyOf(scopeKey: string, source: string): string {
@@ -106,11 +111,13 @@ export async function lookupChapter(
 export interface ChapterRunRecord {
   blocks: BlockResult[];
   inlines?: InlineResult[];
-  snapshot?: ScopeSnapshot;
+  /** Scope after each block that ran for its outputs, by block index. */
+  scopes?: Record<number, ScopeSnapshot>;
   backends?: (string | undefined)[];
 }
 
-/** Stores what a run produced: blocks that executed (not replayed) and finished as intended, the scope, inlines. */
+/** Stores what a run produced: blocks that executed (not replayed) and finished as intended with the scope
+ * after each, and the inline results. */
 export async function storeChapterRun(
   chapter: Chapter,
   lookup: ChapterLookup,
@@ -133,12 +140,13 @@ export async function storeChapterRun(
       { result, backend: run.backends?.[block.index] } satisfies BlockEntry,
     );
     written += 1;
+    const scope = run.scopes?.[block.index];
+    if (scope) {
+      await store.put(scopeKeyAfter(lookup.keys[block.index]), scope);
+      written += 1;
+    }
   }
   if (!intact) return written;
-  if (run.snapshot) {
-    await store.put(lookup.scopeKey, run.snapshot);
-    written += 1;
-  }
   for (const [index, result] of (run.inlines ?? []).entries()) {
     if (!result) continue;
     await store.put(lookup.inlineKeys[index], result);

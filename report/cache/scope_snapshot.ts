@@ -11,6 +11,17 @@ type Special = "NaN" | "Infinity" | "-Infinity" | "undefined" | "-0";
 
 const DEFAULT_LIMIT_BYTES = 2_000_000;
 const MAX_ARRAY_ITEMS = 100_000;
+const TYPED_ARRAYS = new Set([
+  "Float32Array",
+  "Float64Array",
+  "Int8Array",
+  "Int16Array",
+  "Int32Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Uint16Array",
+  "Uint32Array",
+]);
 
 function encodePlain(value: unknown, depth: number): { ok: true; value: unknown } | { ok: false } {
   if (depth > 32) return { ok: false };
@@ -22,6 +33,14 @@ function encodePlain(value: unknown, depth: number): { ok: true; value: unknown 
     if (value === -Infinity) return { ok: true, value: { [SPECIAL]: "-Infinity" } };
     if (Object.is(value, -0)) return { ok: true, value: { [SPECIAL]: "-0" } };
     return { ok: true, value };
+  }
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const name = value.constructor.name;
+    const items = value as unknown as ArrayLike<number>;
+    if (!TYPED_ARRAYS.has(name) || items.length > MAX_ARRAY_ITEMS) return { ok: false };
+    const data = Array.from(items);
+    if (!data.every(Number.isFinite)) return { ok: false };
+    return { ok: true, value: { [SPECIAL]: "typed", type: name, data } };
   }
   if (Array.isArray(value)) {
     if (value.length > MAX_ARRAY_ITEMS) return { ok: false };
@@ -53,7 +72,13 @@ function decodePlain(value: unknown): unknown {
   if (value !== null && typeof value === "object") {
     const record = value as Record<string, unknown>;
     if (SPECIAL in record) {
-      const special = record[SPECIAL] as Special;
+      const special = record[SPECIAL] as Special | "typed";
+      if (special === "typed") {
+        const constructor = (globalThis as Record<string, unknown>)[record.type as string];
+        return TYPED_ARRAYS.has(record.type as string)
+          ? new (constructor as new (data: number[]) => unknown)(record.data as number[])
+          : undefined;
+      }
       return special === "NaN"
         ? NaN
         : special === "Infinity"

@@ -21,6 +21,8 @@ export interface ExecuteSettings {
   keepGoing: boolean;
   /** The seam for cached outputs: blocks before `startAt` run only to rebuild the scope, outputs discarded. */
   startAt?: number;
+  /** Stored scope after block `startAt - 1`: restored instead of replaying; earlier blocks only re-import. */
+  restore?: ScopeSnapshot;
 }
 
 export interface ExecutionObserver {
@@ -64,13 +66,24 @@ export async function executeChapter(
   const skip = new Set<number>();
   let startAt = settings.startAt ?? 0;
   let inlines: InlineResult[] | undefined;
-  let scope: ScopeSnapshot | undefined;
+  const scopes: Record<number, ScopeSnapshot> = {};
+  let restore = settings.restore;
   const runDir = join(settings.cacheDir, "run", `${chapter.name}-${effects.nonce().slice(0, 12)}`);
   try {
     while (true) {
-      const attempt = await runAttempt(chapter, settings, effects, observer, runDir, startAt, skip, results);
+      const attempt = await runAttempt(
+        chapter,
+        { ...settings, restore },
+        effects,
+        observer,
+        runDir,
+        startAt,
+        skip,
+        results,
+      );
       inlines = attempt.inlines;
-      scope = attempt.scope;
+      Object.assign(scopes, attempt.scopes);
+      restore = undefined;
       if (attempt.abortedAt === undefined || !settings.keepGoing) break;
       skip.add(attempt.abortedAt);
       startAt = attempt.abortedAt + 1;
@@ -82,12 +95,12 @@ export async function executeChapter(
   const blocks = chapter.blocks.map((block) =>
     results.get(block.index) ?? { index: block.index, status: "not-run" as const, outputs: [], seconds: 0 }
   );
-  return { blocks, inlines, scope };
+  return { blocks, inlines, scopes };
 }
 
 interface Attempt {
   inlines?: InlineResult[];
-  scope?: ScopeSnapshot;
+  scopes: Record<number, ScopeSnapshot>;
   /** Block whose process was killed (timeout) or died. */
   abortedAt?: number;
 }
@@ -112,6 +125,7 @@ async function runAttempt(
     stopOnError: !settings.keepGoing,
     startAt,
     skip,
+    restore: settings.restore,
   });
   await effects.makeDirectory(runDir);
   for (const file of files) await effects.writeTextFile(file.path, file.text);
@@ -132,7 +146,7 @@ async function runAttempt(
   let runningInline: number | undefined;
   const inlineTimeout = settings.inlineTimeout ?? INLINE_TIMEOUT_SECONDS;
   let inlineTimedOut = false;
-  let scope: ScopeSnapshot | undefined;
+  const scopes: Record<number, ScopeSnapshot> = {};
   const stderrTail: string[] = [];
 
   const handle = (message: ChildMessage) => {
@@ -187,7 +201,7 @@ async function runAttempt(
         inlines[message.index] = message.result;
         break;
       case "scope":
-        scope = message.snapshot;
+        scopes[message.index] = message.snapshot;
         break;
       case "done":
         done = true;
@@ -243,7 +257,7 @@ async function runAttempt(
     };
     results.set(current.index, result);
     observer.blockFinished(result);
-    return { abortedAt: current.index };
+    return { abortedAt: current.index, scopes };
   }
   if (runningInline !== undefined) {
     const stopped = runningInline;
@@ -263,7 +277,7 @@ async function runAttempt(
         },
       };
     });
-    return { inlines, scope };
+    return { inlines, scopes };
   }
   if (!done) {
     throw new Error(
@@ -271,7 +285,7 @@ async function runAttempt(
         stderrTail.join("").trim(),
     );
   }
-  return { inlines: chapter.inlines.length === inlines.length ? inlines : undefined, scope };
+  return { inlines: chapter.inlines.length === inlines.length ? inlines : undefined, scopes };
 }
 
 async function* decodeText(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {

@@ -3,6 +3,8 @@ import { pathToFileURL } from "node:url";
 import { blockModule, inlineModule } from "../scope/block_module.ts";
 import type { ChapterPlan } from "../runtime/protocol.ts";
 import type { Chapter } from "../types.ts";
+import type { ScopeSnapshot } from "../cache/scope_snapshot.ts";
+import { importsOnly } from "../scope/imports_only.ts";
 
 export interface PlannedFile {
   path: string;
@@ -21,6 +23,9 @@ export interface PlanInput {
   startAt: number;
   /** Blocks not to run at all (e.g. one that timed out in an earlier attempt). */
   skip: ReadonlySet<number>;
+  /** The stored scope after block `startAt - 1`: it is restored instead of running the blocks before
+   * `startAt`, of which only the import declarations run. */
+  restore?: ScopeSnapshot;
 }
 
 /** The generated modules of a chapter and the plan the chapter process follows. */
@@ -28,11 +33,12 @@ export function planChapter(input: PlanInput): { plan: ChapterPlan; files: Plann
   const { chapter, root, runDir } = input;
   const absoluteFile = join(root, chapter.path);
   const files: PlannedFile[] = [];
-  const names: string[] = [];
+  const names: string[] = input.restore ? Object.keys(input.restore.values) : [];
   const blocks: ChapterPlan["blocks"] = chapter.blocks.map((block) => {
     const path = join(runDir, `block-${String(block.index + 1).padStart(3, "0")}.ts`);
+    const importsOnlyRun = input.restore !== undefined && block.index < input.startAt;
     const generated = blockModule({
-      code: block.code,
+      code: importsOnlyRun ? importsOnly(block.code) : block.code,
       file: chapter.path,
       absoluteFile,
       codeLine: block.codeLine,
@@ -46,7 +52,7 @@ export function planChapter(input: PlanInput): { plan: ChapterPlan; files: Plann
       index: block.index,
       run,
       keepOutputs: block.index >= input.startAt,
-      expectError: block.options.error,
+      expectError: block.options.error && !importsOnlyRun,
       mapping: generated.mapping,
     };
   });
@@ -69,6 +75,7 @@ export function planChapter(input: PlanInput): { plan: ChapterPlan; files: Plann
     nonce: input.nonce,
     params: input.params,
     stopOnError: input.stopOnError,
+    ...(input.restore ? { restore: input.restore } : {}),
     blocks,
     inlines,
   };

@@ -26,6 +26,8 @@ export interface ChapterPlan {
   nonce: string;
   params: Record<string, string>;
   stopOnError: boolean;
+  /** Scope to start from (plain data stored by an earlier build) when earlier blocks only re-import. */
+  restore?: ScopeSnapshot;
   blocks: PlannedBlock[];
   inlines: PlannedInline[];
 }
@@ -43,7 +45,8 @@ export type ChildMessage =
     backend?: string;
   }
   | { type: "inline-start"; index: number }
-  | { type: "scope"; snapshot: ScopeSnapshot }
+  /** The plain-data scope after a block that ran for its outputs. */
+  | { type: "scope"; index: number; snapshot: ScopeSnapshot }
   | { type: "inline"; index: number; result: InlineResult }
   | { type: "done" };
 

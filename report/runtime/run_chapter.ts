@@ -9,7 +9,7 @@ import { captureConsole } from "./console_capture.ts";
 import { type ErrorContext, serializeError } from "./error_mapping.ts";
 import { type ChapterPlan, type ChildMessage, encodeMessage } from "./protocol.ts";
 import { serializeInline, serializeValue } from "./serialize.ts";
-import { snapshotScope } from "../cache/scope_snapshot.ts";
+import { restoreScope, snapshotScope } from "../cache/scope_snapshot.ts";
 
 const plan: ChapterPlan = JSON.parse(await Deno.readTextFile(Deno.args[0]));
 const encoder = new TextEncoder();
@@ -85,6 +85,8 @@ async function runBlock(moduleUrl: string): Promise<unknown> {
   }
 }
 
+if (plan.restore) Object.assign(runtime.scope, restoreScope(plan.restore));
+
 let stopped = false;
 for (const block of plan.blocks) {
   if (!block.run) continue;
@@ -101,11 +103,13 @@ for (const block of plan.blocks) {
     stopped = true;
     break;
   }
+  if (block.keepOutputs && (error !== undefined) === block.expectError) {
+    send({ type: "scope", index: block.index, snapshot: snapshotScope(runtime.scope) });
+  }
 }
 
 if (!stopped) {
   currentBlock = -1;
-  send({ type: "scope", snapshot: snapshotScope(runtime.scope) });
   for (const inline of plan.inlines) {
     send({ type: "inline-start", index: inline.index });
     let result: InlineResult;

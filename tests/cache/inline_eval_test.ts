@@ -114,3 +114,16 @@ Deno.test("TypeScript-only syntax in an inline expression is stripped before eva
   assert.deepEqual(evaluateInline(await stripTypes(source), snapshot), { ok: true, value: 0.75 });
   assert.equal(await stripTypes("`a ${count!} b`"), "(`a ${count} b`)");
 });
+
+Deno.test("typed arrays of finite numbers are stored and restored with their type", () => {
+  const snapshot = JSON.parse(JSON.stringify(snapshotScope({
+    weights: new Float32Array([0.5, -1.25, 3]),
+    counts: new Int32Array([1, 2]),
+    broken: new Float64Array([1, NaN]),
+  })));
+  assert.deepEqual(snapshot.opaque, ["broken"]);
+  const restored = restoreScope(snapshot);
+  assert.ok(restored.weights instanceof Float32Array);
+  assert.deepEqual([...(restored.weights as Float32Array)], [0.5, -1.25, 3]);
+  assert.ok(restored.counts instanceof Int32Array);
+});

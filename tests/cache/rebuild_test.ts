@@ -26,20 +26,23 @@ Deno.test({
     const project = await scratchProject();
     const alpha = join(project.chapters, "01-alpha.md");
     try {
+      const ALL = ["alpha:0", "alpha:1", "alpha:2", "alpha:3", "beta:0", "beta:1"];
+      const ALPHA = ALL.slice(0, 4);
+
       await t.step("a cold build runs every block", async () => {
         const build = await buildScratch(project);
         assert.equal(build.run.outcome.ok, true, JSON.stringify(build.run.outcome.problems));
-        assert.deepEqual(build.ran, ["alpha:0", "alpha:1", "alpha:2", "beta:0", "beta:1"]);
+        assert.deepEqual(build.ran, ALL);
         assert.match(build.html, /The base is 21\./);
         assert.match(build.html, /the value is 42\./);
-        assert.equal((build.html.match(/class="block-badge executed"/g) ?? []).length, 5);
+        assert.equal((build.html.match(/class="block-badge executed"/g) ?? []).length, 6);
       });
 
       await t.step("an unchanged rebuild starts no chapter process", async () => {
         const build = await buildScratch(project);
         assert.deepEqual(build.ran, []);
         assert.deepEqual(build.run.cache.stats.map((stats) => stats.ran), [false, false]);
-        assert.equal((build.html.match(/class="block-badge cached"/g) ?? []).length, 5);
+        assert.equal((build.html.match(/class="block-badge cached"/g) ?? []).length, 6);
       });
 
       await t.step("a prose edit, even with new inline expressions on plain data, runs nothing", async () => {
@@ -56,34 +59,70 @@ Deno.test({
       });
 
       await t.step(
-        "an inline expression that needs a function replays the chapter for its scope",
+        "an inline expression calling an imported function re-imports, restoring the scope",
         async () => {
           await editFile(
             alpha,
             (text) => text.replace("The base is ${base}.", "The base is ${base}, doubled ${double(base)}."),
           );
           const build = await buildScratch(project);
-          assert.deepEqual(build.ran, ["alpha:0", "alpha:1", "alpha:2"]);
+          assert.deepEqual(build.ran, []);
           assert.match(build.html, /The base is 21, doubled 42\./);
           const stats = statsOf(build, "01-alpha.md");
-          assert.deepEqual([stats.executed, stats.replayed, stats.cached], [0, 3, 3]);
+          assert.deepEqual([stats.ran, stats.executed, stats.replayed, stats.restored, stats.cached], [
+            true,
+            0,
+            0,
+            4,
+            4,
+          ]);
           assert.equal(statsOf(build, "02-beta.md").ran, false);
         },
       );
 
-      await t.step("editing block k runs block k onward (earlier blocks replay only for scope)", async () => {
-        await editFile(
-          alpha,
-          (text) => text.replace("const value = double(base);", "const value = double(base) + 1;"),
-        );
-        const build = await buildScratch(project);
-        assert.deepEqual(build.ran, ["alpha:0", "alpha:1", "alpha:2"]);
-        const stats = statsOf(build, "01-alpha.md");
-        assert.deepEqual([stats.replayed, stats.executed, stats.cached], [1, 2, 1]);
-        assert.match(build.html, /the value is 43\./);
-        assert.match(build.html, /<svg[^>]*width="86"/);
-        assert.equal(statsOf(build, "02-beta.md").ran, false);
-      });
+      await t.step(
+        "an inline expression calling a function defined in a block replays the chapter",
+        async () => {
+          await editFile(
+            alpha,
+            (text) => text.replace("doubled ${double(base)}.", "tripled ${triple(base)}."),
+          );
+          const build = await buildScratch(project);
+          assert.deepEqual(build.ran, ALPHA);
+          assert.match(build.html, /The base is 21, tripled 63\./);
+          const stats = statsOf(build, "01-alpha.md");
+          assert.deepEqual([stats.executed, stats.replayed, stats.restored, stats.cached], [0, 4, 0, 4]);
+        },
+      );
+
+      await t.step(
+        "editing block k runs block k onward; plain data and imports before it are restored",
+        async () => {
+          await editFile(
+            alpha,
+            (text) => text.replace("const value = double(base);", "const value = double(base) + 1;"),
+          );
+          const build = await buildScratch(project);
+          assert.deepEqual(build.ran, ["alpha:1", "alpha:2", "alpha:3"]);
+          const stats = statsOf(build, "01-alpha.md");
+          assert.deepEqual([stats.restored, stats.replayed, stats.executed, stats.cached], [1, 0, 3, 1]);
+          assert.match(build.html, /the value is 43\./);
+          assert.match(build.html, /<svg[^>]*width="86"/);
+          assert.equal(statsOf(build, "02-beta.md").ran, false);
+        },
+      );
+
+      await t.step(
+        "editing a block that reads a function from an earlier block replays the blocks before it",
+        async () => {
+          await editFile(alpha, (text) => text.replace("triple(value);", "triple(value) + 1;"));
+          const build = await buildScratch(project);
+          assert.deepEqual(build.ran, ALPHA);
+          const stats = statsOf(build, "01-alpha.md");
+          assert.deepEqual([stats.replayed, stats.executed, stats.cached], [3, 1, 3]);
+          assert.match(build.html, /130/);
+        },
+      );
 
       await t.step("editing a caption re-renders without running anything", async () => {
         await editFile(alpha, (text) => text.replace("A square drawn", "A teal square drawn"));
@@ -102,7 +141,7 @@ Deno.test({
           (text) => text.replace("value * 2", "2 * value"),
         );
         const alphaBuild = await buildScratch(project);
-        assert.deepEqual(alphaBuild.ran, ["alpha:0", "alpha:1", "alpha:2"]);
+        assert.deepEqual(alphaBuild.ran, ALPHA);
         assert.deepEqual(statsOf(alphaBuild, "01-alpha.md").modules, [
           join(project.chapters, "lib/helper.ts").slice(join(project.dir, "..", "..").length + 1),
         ]);
@@ -111,7 +150,7 @@ Deno.test({
       await t.step("a damaged cache entry is reported in one line and recomputed, never used", async () => {
         await Deno.remove(join(project.cacheDir, "blocks"), { recursive: true });
         const clean = await buildScratch(project);
-        assert.equal(clean.ran.length, 5);
+        assert.equal(clean.ran.length, 6);
         const entries = entryFiles(join(project.cacheDir, "blocks"));
         assert.ok(entries.length >= 5);
         const victim = entries.find((entry) => Deno.readTextFileSync(entry).includes("teal"))!;
@@ -133,7 +172,7 @@ Deno.test({
 
       await t.step("--fresh runs everything and --reproducible rebuilds are byte-identical", async () => {
         const fresh = await buildScratch(project, { fresh: true });
-        assert.deepEqual(fresh.ran, ["alpha:0", "alpha:1", "alpha:2", "beta:0", "beta:1"]);
+        assert.deepEqual(fresh.ran, ALL);
         const first = await buildScratch(project, { reproducible: true, fresh: true });
         const second = await buildScratch(project, { reproducible: true });
         assert.deepEqual(second.ran, []);
