@@ -118,7 +118,8 @@ export function mentions(code: string, name: string): boolean {
 }
 
 /** The stored scope after the last block before `startAt`, when restoring it is as good as replaying those
- * blocks: every binding the later blocks and the inline expressions may read is plain data or an import. */
+ * blocks: every binding the later blocks and the inline expressions may read is plain data or an import, and
+ * they do not compute with `tf` on a backend the earlier blocks chose (that choice lives outside the scope). */
 async function restorableScope(
   chapter: Chapter,
   startAt: number,
@@ -137,7 +138,8 @@ async function restorableScope(
     ...chapter.inlines.map((inline) => inline.source),
   ].join("\n");
   const missing = snapshot.opaque.filter((name) => !imported.has(name) && mentions(later, name));
-  return missing.length === 0 ? snapshot : undefined;
+  const backendState = lookup.hits[prior.index]?.backend !== undefined && mentions(later, "tf");
+  return missing.length === 0 && !backendState ? snapshot : undefined;
 }
 
 /** Wraps block execution with the per-block cache: only blocks whose key changed (and those after them) run. */
