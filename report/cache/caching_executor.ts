@@ -1,19 +1,11 @@
 import { join } from "node:path";
 import type { ExecutionObserver } from "../execute/executor.ts";
 import type { ExecuteSettings } from "../execute/executor.ts";
-import { serializeInline } from "../runtime/serialize.ts";
 import type { BlockBadge, BlockResult, Chapter, ChapterResult, InlineResult } from "../types.ts";
-import {
-  type BlockEntry,
-  type ChapterLookup,
-  lookupChapter,
-  scopeKeyAfter,
-  storeChapterRun,
-} from "./chapter_cache.ts";
-import type { ScopeSnapshot } from "./scope_snapshot.ts";
+import { type BlockEntry, lookupChapter, storeChapterRun } from "./chapter_cache.ts";
 import { fileImportMemo, type ImportMemo } from "./import_memo.ts";
-import { evaluateInline } from "./inline_eval.ts";
-import { stripTypes } from "./strip_types.ts";
+import { inlineFromScope } from "./inline_from_scope.ts";
+import { restorableScope } from "./scope_restore.ts";
 import { dependencyHash } from "./lockfile.ts";
 import { closureHash, localModuleClosure } from "./module_graph.ts";
 import { type CacheStore, describeProblem, openCacheStore } from "./store.ts";
@@ -77,69 +69,6 @@ function badgeFor(result: BlockResult, source: "executed" | "cached", reproducib
 
 function fromEntry(entry: BlockEntry): BlockResult {
   return { ...entry.result, ...(entry.backend ? { backend: entry.backend } : {}) };
-}
-
-/** An inline expression answered in the build process from the stored scope; undefined when only a chapter
- * run can answer it (opaque or process-only bindings, or any error: the chapter process has the last word). */
-async function inlineFromScope(
-  chapter: Chapter,
-  lookup: ChapterLookup,
-  index: number,
-  params: Record<string, string>,
-): Promise<InlineResult | undefined> {
-  if (!lookup.snapshot) return undefined;
-  const inline = chapter.inlines[index];
-  const environment = { globals: { params: Object.freeze({ ...params }) } };
-  let evaluated = evaluateInline(inline.source, lookup.snapshot, environment);
-  if (!evaluated.ok && !evaluated.needsScope && evaluated.error.startsWith("SyntaxError")) {
-    evaluated = evaluateInline(await stripTypes(inline.source), lookup.snapshot, environment);
-  }
-  if (!evaluated.ok) return undefined;
-  return {
-    ok: true,
-    output: serializeInline(evaluated.value, (error) => ({
-      name: "Error",
-      message: String(error),
-      stack: "",
-      location: inline.location,
-    })),
-  };
-}
-
-/** Escapes a binding name for use in a regular expression. */
-function escapeName(name: string): string {
-  return name.replace(/[$]/g, "\\$");
-}
-
-/** Whether `name` may be read by this code: a conservative textual test (property names `.name` excepted,
- * spreads `...name` included). */
-export function mentions(code: string, name: string): boolean {
-  return new RegExp(`(?<![\\w$])(?<!(?<!\\.)\\.)${escapeName(name)}(?![\\w$])`).test(code);
-}
-
-/** The stored scope after the last block before `startAt`, when restoring it is as good as replaying those
- * blocks: every binding the later blocks and the inline expressions may read is plain data or an import, and
- * they do not compute with `tf` on a backend the earlier blocks chose (that choice lives outside the scope). */
-async function restorableScope(
-  chapter: Chapter,
-  startAt: number,
-  lookup: ChapterLookup,
-  store: CacheStore,
-): Promise<ScopeSnapshot | undefined> {
-  const earlier = chapter.blocks.filter((block) => block.index < startAt && block.options.eval);
-  const prior = earlier.at(-1);
-  if (!prior) return undefined;
-  const snapshot = await store.get(scopeKeyAfter(lookup.keys[prior.index])) as ScopeSnapshot | undefined;
-  if (!snapshot || typeof snapshot !== "object" || !Array.isArray(snapshot.opaque)) return undefined;
-  const { importedNames } = await import("../scope/imports_only.ts");
-  const imported = new Set(earlier.flatMap((block) => importedNames(block.code)));
-  const later = [
-    ...chapter.blocks.filter((block) => block.index >= startAt).map((block) => block.body),
-    ...chapter.inlines.map((inline) => inline.source),
-  ].join("\n");
-  const missing = snapshot.opaque.filter((name) => !imported.has(name) && mentions(later, name));
-  const backendState = lookup.hits[prior.index]?.backend !== undefined && mentions(later, "tf");
-  return missing.length === 0 && !backendState ? snapshot : undefined;
 }
 
 /** Wraps block execution with the per-block cache: only blocks whose key changed (and those after them) run. */
