@@ -1,30 +1,38 @@
-import { sha256Hex } from "./hash.ts";
+import { sha256HexNative } from "./hash.ts";
 
 /** On-disk form of one cache entry: a header line that names the key and seals the body, then the body. */
 const MAGIC = "report-cache/1";
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
-export function encodeEntry(key: string, value: unknown): string {
-  const body = JSON.stringify(value);
-  const bytes = new TextEncoder().encode(body).byteLength;
-  return `${MAGIC} ${key} ${bytes} ${sha256Hex(body)}\n${body}`;
+export async function encodeEntry(key: string, value: unknown): Promise<Uint8Array<ArrayBuffer>> {
+  const body = encoder.encode(JSON.stringify(value));
+  const header = encoder.encode(`${MAGIC} ${key} ${body.byteLength} ${await sha256HexNative(body)}\n`);
+  const entry = new Uint8Array(header.byteLength + body.byteLength);
+  entry.set(header, 0);
+  entry.set(body, header.byteLength);
+  return entry;
 }
 
 export type DecodedEntry = { ok: true; value: unknown } | { ok: false; reason: string };
 
-export function decodeEntry(key: string, text: string): DecodedEntry {
-  const newline = text.indexOf("\n");
+export async function decodeEntry(key: string, bytes: Uint8Array<ArrayBuffer>): Promise<DecodedEntry> {
+  const newline = bytes.indexOf(10);
   if (newline < 0) return { ok: false, reason: "no header (truncated)" };
-  const [magic, storedKey, bytesText, storedHash, ...rest] = text.slice(0, newline).split(" ");
+  const [magic, storedKey, bytesText, storedHash, ...rest] = decoder.decode(bytes.subarray(0, newline)).split(
+    " ",
+  );
   if (magic !== MAGIC || rest.length > 0) return { ok: false, reason: "unknown header" };
   if (storedKey !== key) return { ok: false, reason: "entry belongs to another key" };
-  const body = text.slice(newline + 1);
-  const bytes = new TextEncoder().encode(body).byteLength;
-  if (String(bytes) !== bytesText) {
-    return { ok: false, reason: `body has ${bytes} bytes, header says ${bytesText} (truncated)` };
+  const body = bytes.slice(newline + 1);
+  if (String(body.byteLength) !== bytesText) {
+    return { ok: false, reason: `body has ${body.byteLength} bytes, header says ${bytesText} (truncated)` };
   }
-  if (sha256Hex(body) !== storedHash) return { ok: false, reason: "body hash mismatch (corrupt)" };
+  if (await sha256HexNative(body) !== storedHash) {
+    return { ok: false, reason: "body hash mismatch (corrupt)" };
+  }
   try {
-    return { ok: true, value: JSON.parse(body) };
+    return { ok: true, value: JSON.parse(decoder.decode(body)) };
   } catch {
     return { ok: false, reason: "body is not JSON" };
   }

@@ -38,15 +38,15 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
 
   async function get(key: string): Promise<unknown | undefined> {
     const path = pathOf(key);
-    let text: string;
+    let bytes: Uint8Array<ArrayBuffer>;
     try {
-      text = await Deno.readTextFile(path);
+      bytes = await Deno.readFile(path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return undefined;
       onProblem({ key, path, reason: `unreadable: ${(error as Error).message}` });
       return undefined;
     }
-    const decoded = decodeEntry(key, text);
+    const decoded = await decodeEntry(key, bytes);
     if (decoded.ok) return decoded.value;
     onProblem({ key, path, reason: decoded.reason });
     await Deno.remove(path).catch(() => {});
@@ -54,7 +54,7 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
   }
 
   async function put(key: string, value: unknown): Promise<void> {
-    await writeFileAtomic(pathOf(key), encodeEntry(key, value));
+    await writeFileAtomic(pathOf(key), await encodeEntry(key, value));
   }
 
   return { dir, get, put, pathOf };

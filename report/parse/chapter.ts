@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { Token, Tokens } from "marked";
+import { sha256Hex } from "../cache/hash.ts";
 import { ReportError } from "../errors.ts";
 import type {
   Chapter,
@@ -104,7 +104,7 @@ function readBlock(token: Tokens.Code, index: number, file: string, fenceLine: n
     explicitOptions: parsed.explicit,
     fenceLine,
     codeLine,
-    hash: createHash("sha256").update(token.text).digest("hex"),
+    hash: sha256Hex(token.text),
   };
 }
 
