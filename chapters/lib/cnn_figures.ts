@@ -55,19 +55,39 @@ function kernelPanels(kernels: readonly KernelSlice[], prefix = "ch"): ImagePane
 export function kernelComparison(
   trained: readonly KernelSlice[],
   control: readonly KernelSlice[],
-  options: { columns: number; panelSize: number; label?: string },
+  options: {
+    columns: number;
+    panelSize: number;
+    label?: string;
+    /** Per network, a note under some kernels (e.g. the edge orientation of edge detectors). */
+    notes?: { trained: Map<number, string>; control: Map<number, string> };
+  },
 ): Node {
   const color = weightSpec([...allValues(trained), ...allValues(control)], options.label);
-  const grid = (kernels: readonly KernelSlice[], title: string) =>
-    imageGrid(kernelPanels(kernels), {
+  const grid = (kernels: readonly KernelSlice[], title: string, notes?: Map<number, string>) =>
+    imageGrid(kernelPanels(kernels).map((p, i) => ({ ...p, note: notes?.get(kernels[i].channel) })), {
       color,
       columns: options.columns,
       panelSize: options.panelSize,
       legend: false,
       title,
       fontSize: 9,
+      noteColor: "#333",
     });
-  return sideBySide([grid(trained, "trained"), grid(control, "untrained (same seed)")], [color]);
+  return sideBySide(
+    [
+      grid(trained, "trained", options.notes?.trained),
+      grid(control, "untrained (same seed)", options.notes?.control),
+    ],
+    [color],
+  );
+}
+
+/** For each edge detector, its edge orientation as a note, e.g. "45°". */
+export function edgeNotes(summary: FirstLayerSummary): Map<number, string> {
+  return new Map(
+    summary.edgeDetectors.map((c) => [c, `${Math.round(summary.profiles[c].edgeOrientation)}°`]),
+  );
 }
 
 /** Averaged kernels of a deeper layer, wrapped in rows, each labeled with its channel. */

@@ -57,6 +57,8 @@ export interface ImageGridOptions {
   legend?: boolean;
   /** A heading drawn above the grid. */
   title?: string;
+  /** Colour of the notes under panels (default a dark red, for warnings such as "dead"). */
+  noteColor?: string;
 }
 
 export interface HeatmapCell {
@@ -452,7 +454,7 @@ export function imageGrid(panels: ImagePanel[], options: ImageGridOptions): Node
           frameAnchor: "bottom",
           dy: 2,
           lineAnchor: "top",
-          fill: "#b00",
+          fill: options.noteColor ?? "#b00",
         })]
         : []),
     ],
