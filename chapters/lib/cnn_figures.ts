@@ -409,12 +409,9 @@ export function trainingCurves(history: readonly EpochLog[]): Node {
         Plot.dot(rows.filter((r) => r.metric === metric), { x: "epoch", y: "value", fill: "split", r: 3 }),
       ],
     } as Plot.PlotOptions);
-  const legend = categoryLegend(
-    SPLIT_COLORS.domain.map((label, i) => ({ label, color: SPLIT_COLORS.range[i] })),
-    {
-      symbol: "line",
-    },
-  );
+  const present = new Set(rows.map((r) => r.split));
+  const entries = SPLIT_COLORS.domain.map((label, i) => ({ label, color: SPLIT_COLORS.range[i] }));
+  const legend = categoryLegend(entries.filter((e) => present.has(e.label)), { symbol: "line" });
   return figureBox([
     legend,
     sideBySide([panel("loss", "cross-entropy loss"), panel("accuracy", "accuracy")]),
