@@ -1,7 +1,4 @@
 /** What every Part 1 chapter starts from: the backend, the trained SimpleCNN, an untrained twin and the data. */
-import "./cnn_window_hide.ts";
-import "@tensorflow/tfjs-layers";
-import "./cnn_window_restore.ts";
 import { type BackendChoice, useBackend } from "../../models/backend.ts";
 import {
   buildSimpleCNN,
