@@ -32,7 +32,8 @@ export interface ChapterLookup {
   /** Local files (models/…, chapter helpers) the chapter's blocks import, transitively. */
   modules: ModuleFingerprint[];
   scopeKey: string;
-  snapshot?: ScopeSnapshot;
+  /** The stored scope after the last block, read on first use (it can be large). */
+  snapshot(): Promise<ScopeSnapshot | undefined>;
   inlineKeys: string[];
   inlineHits: (InlineResult | undefined)[];
 }
@@ -104,7 +105,8 @@ export async function lookupChapter(
   const firstMiss = firstMissing < 0 ? chapter.blocks.length : firstMissing;
   const inlineHits: (InlineResult | undefined)[] = [];
   for (const key of inlineKeys) inlineHits.push(await read<InlineResult>(key));
-  const snapshot = await read<ScopeSnapshot>(scopeKey);
+  let stored: Promise<ScopeSnapshot | undefined> | undefined;
+  const snapshot = () => stored ??= read<ScopeSnapshot>(scopeKey);
   return { keys, hits, firstMiss, modules, scopeKey, snapshot, inlineKeys, inlineHits };
 }
 

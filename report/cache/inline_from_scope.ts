@@ -12,12 +12,13 @@ export async function inlineFromScope(
   index: number,
   params: Record<string, string>,
 ): Promise<InlineResult | undefined> {
-  if (!lookup.snapshot) return undefined;
+  const snapshot = await lookup.snapshot();
+  if (!snapshot) return undefined;
   const inline = chapter.inlines[index];
   const environment = { globals: { params: Object.freeze({ ...params }) } };
-  let evaluated = evaluateInline(inline.source, lookup.snapshot, environment);
+  let evaluated = evaluateInline(inline.source, snapshot, environment);
   if (!evaluated.ok && !evaluated.needsScope && evaluated.error.startsWith("SyntaxError")) {
-    evaluated = evaluateInline(await stripTypes(inline.source), lookup.snapshot, environment);
+    evaluated = evaluateInline(await stripTypes(inline.source), snapshot, environment);
   }
   if (!evaluated.ok) return undefined;
   return {
