@@ -3,14 +3,12 @@ import { chapterFiles, selectChapters } from "./chapters.ts";
 import type { Effects } from "./effects.ts";
 import { ReportError } from "./errors.ts";
 import type { ExecuteSettings, ExecutionObserver } from "./execute/executor.ts";
-import { parseChapter } from "./parse/chapter.ts";
 import { formatProblem, type Problem, problemFromError, problemFromSerialized } from "./problems.ts";
 import { ranAsExpected } from "./render/block.ts";
 import { renderChapter } from "./render/chapter.ts";
 import { checkReferences, numberFloats, type Numbering } from "./render/numbering.ts";
 import { renderPage, type Template } from "./render/page.ts";
 import { Slugger } from "./render/slug.ts";
-import { typecheckChapters } from "./typecheck/typecheck.ts";
 import type { BuildReporter } from "./terminal.ts";
 import type { Chapter, ChapterResult } from "./types.ts";
 
@@ -55,6 +53,8 @@ export interface ExtraStyles {
 
 export interface BuildExtensions {
   execute?: ChapterExecutor;
+  /** Parses a chapter (default: `parseChapter`, loaded on first use); a cache can answer for unchanged text. */
+  parse?: (path: string, text: string) => Chapter | Promise<Chapter>;
   styles?: ExtraStyles;
   /** HTML appended after the chapters (e.g. a build summary); must be deterministic. */
   appendix?: (executed: readonly ExecutedChapter[]) => string | Promise<string>;
@@ -145,6 +145,8 @@ export async function build(
   }
   if (selected.length === 0) return fail([{ message: `no chapters in ${options.chaptersDir}` }]);
 
+  const parse = extensions.parse ??
+    (async (path: string, text: string) => (await import("./parse/chapter.ts")).parseChapter(path, text));
   const chapters: Chapter[] = [];
   const parseProblems: Problem[] = [];
   for (const file of files) {
@@ -152,7 +154,7 @@ export async function build(
     const text = await effects.readTextFile(join(chaptersDir, file));
     sources.set(path, text.replace(/\r\n?/g, "\n"));
     try {
-      chapters.push(parseChapter(path, text));
+      chapters.push(await parse(path, text));
     } catch (error) {
       if (!(error instanceof ReportError)) throw error;
       if (selected.includes(file)) parseProblems.push(problemFromError(error));
@@ -165,6 +167,7 @@ export async function build(
   const referenceProblems = [...errors, ...checkReferences(chosen, numbering)].map(problemFromError);
   if (referenceProblems.length > 0) return fail(referenceProblems);
   if (options.typecheck) {
+    const { typecheckChapters } = await import("./typecheck/typecheck.ts");
     const typeProblems = await typecheckChapters(chosen, {
       root,
       cacheDir: resolvePath(root, options.cacheDir),

@@ -1,6 +1,8 @@
 import { join, resolve } from "node:path";
 import { build, type BuildOutcome } from "./build.ts";
 import { type CachingExecutor, cachingExecutor } from "./cache/caching_executor.ts";
+import { cachedParser } from "./cache/parse_cache.ts";
+import { openCacheStore } from "./cache/store.ts";
 import type { BuildCommand } from "./cli.ts";
 import type { Effects } from "./effects.ts";
 import { describeEnvironment } from "./environment.ts";
@@ -76,6 +78,11 @@ export async function runBuild(
     reporter,
     {
       execute: (chapter, settings, observer) => cache.execute(chapter, settings, observer),
+      parse: cachedParser(
+        root,
+        cacheDir,
+        openCacheStore({ dir: join(cacheDir, "parsed") }),
+      ),
       styles: { css: summaryCss, printCss: pdfCss },
       appendix: (executed) =>
         buildSummaryHtml({

@@ -93,3 +93,21 @@ Deno.test("two processes writing and reading the same keys never see a broken en
   assert.deepEqual(problems, []);
   assert(listFiles(dir).every((path) => path.endsWith(".entry")));
 });
+
+Deno.test("the parse cache answers unchanged text without the parser and re-parses edited text", async () => {
+  const { cachedParser } = await import("../../report/cache/parse_cache.ts");
+  const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+  const { dir, store } = await tempStore();
+  const parse = cachedParser(root, dir, store);
+  const text = "---\ntitle: T\n---\n\nHello ${1 + 1}.\n\n```ts\nconst a = 1;\n```\n";
+  const first = await parse("chapters/99-t.md", text);
+  const files = listFiles(dir).filter((path) => path.endsWith(".entry"));
+  assert.equal(files.length, 1);
+  const again = await parse("chapters/99-t.md", text);
+  assert.deepEqual(again, JSON.parse(JSON.stringify(first)));
+  assert.equal(listFiles(dir).filter((path) => path.endsWith(".entry")).length, 1);
+  const edited = await parse("chapters/99-t.md", text.replace("Hello", "Goodbye"));
+  assert.notDeepEqual(edited, first);
+  assert.equal(edited.blocks[0].hash, first.blocks[0].hash);
+  assert.equal(listFiles(dir).filter((path) => path.endsWith(".entry")).length, 2);
+});
