@@ -88,3 +88,9 @@ Deno.test("layout correlation: pearson is bounded and a conv stage tracks its ow
   assert.ok(mean(own) > mean(other));
   x.dispose();
 });
+
+Deno.test("evenly spaced picks keep the first and last of a ranking", async () => {
+  const { evenlySpaced } = await import("../../models/analysis/cnn/activations.ts");
+  assert.deepEqual(evenlySpaced([10, 11, 12, 13, 14, 15, 16, 17, 18], 3), [10, 14, 18]);
+  assert.deepEqual(evenlySpaced([1, 2], 5), [1, 2]);
+});

@@ -55,3 +55,20 @@ Deno.test("kernels read from a model: averaged kernels and norm matrix agree wit
   );
   close(Math.sqrt(rowEnergy), averaged[0].norm, 1e-4);
 });
+
+Deno.test("first-layer summary: edge share is the edge-detector count over kernels; chance shares add to one", async () => {
+  const { chanceShares, firstLayerSummary, kernelNorms } = await import(
+    "../../models/analysis/cnn/filters.ts"
+  );
+  const model = buildSimpleCNN(5);
+  const summary = firstLayerSummary(model);
+  assert.equal(summary.layer, "conv1");
+  assert.equal(summary.edgeShare, summary.edgeDetectors.length / summary.kernels.length);
+  assert.equal(summary.histogram.reduce((n, b) => n + b.count, 0), summary.edgeDetectors.length);
+  assert.ok(summary.spread >= 0 && summary.spread <= 1);
+  const chance = chanceShares(3);
+  close(chance.constant + chance.gradient + chance.residual, 1);
+  const norms = kernelNorms(model);
+  assert.deepEqual([...new Set(norms.map((n) => n.layer))], ["conv1", "conv2", "conv3"]);
+  assert.ok(norms.every((n) => n.norm > 0));
+});
