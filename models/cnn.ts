@@ -70,6 +70,18 @@ export function buildSimpleCNN(seed: number = DEFAULT_CNN_SEED): tfLayers.Sequen
 
 export type Profile = "full" | "quick";
 
+/** `cosine`: initial · ½(1 + cos(π(epoch − 1) / epochs)), falling from `initial` towards 0 by the last epoch;
+ * `exponential`: initial · decayPerEpoch^(epoch − 1). Epochs count from 1. */
+export type CnnLearningRate =
+  | { schedule: "cosine"; initial: number }
+  | { schedule: "exponential"; initial: number; decayPerEpoch: number };
+
+export function learningRateAt(rate: CnnLearningRate, epoch: number, epochs: number): number {
+  return rate.schedule === "cosine"
+    ? rate.initial * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs))
+    : rate.initial * rate.decayPerEpoch ** (epoch - 1);
+}
+
 export interface CnnTrainingConfig {
   /** Training rows used (of the 8,000), before the validation rows are held out. */
   trainRows: number;
@@ -80,7 +92,7 @@ export interface CnnTrainingConfig {
   testRows: number;
   epochs: number;
   batchSize: number;
-  learningRate: { initial: number; decayPerEpoch: number };
+  learningRate: CnnLearningRate;
   augment: AffineJitter | null;
   /** Training stops once validation accuracy reaches this (after `minEpochs`). */
   targetValidationAccuracy: number;
@@ -94,7 +106,7 @@ export const CNN_PROFILES: Record<Profile, CnnTrainingConfig> = {
     testRows: 2000,
     epochs: 8,
     batchSize: 64,
-    learningRate: { initial: 2e-3, decayPerEpoch: 0.75 },
+    learningRate: { schedule: "cosine", initial: 2e-3 },
     augment: { maxShift: 2, maxZoom: 0.1, maxRotation: 0 },
     targetValidationAccuracy: 0.99,
     minEpochs: 3,
@@ -105,7 +117,7 @@ export const CNN_PROFILES: Record<Profile, CnnTrainingConfig> = {
     testRows: 500,
     epochs: 2,
     batchSize: 32,
-    learningRate: { initial: 2e-3, decayPerEpoch: 0.75 },
+    learningRate: { schedule: "cosine", initial: 2e-3 },
     augment: { maxShift: 2, maxZoom: 0.1, maxRotation: 0 },
     targetValidationAccuracy: 1,
     minEpochs: 1,
@@ -195,7 +207,7 @@ async function trainOnMnist(
       epochs: config.epochs,
       batchSize: config.batchSize,
       seed: deriveSeed(run.seed, "training"),
-      learningRate: (epoch) => config.learningRate.initial * config.learningRate.decayPerEpoch ** (epoch - 1),
+      learningRate: (epoch) => learningRateAt(config.learningRate, epoch, config.epochs),
       task: `train SimpleCNN (${run.profile})`,
       augment: config.augment ? randomAffine(config.augment) : undefined,
       ...(validating

@@ -3,6 +3,7 @@ import {
   buildSimpleCNN,
   CNN_PROFILES,
   cnnProfile,
+  learningRateAt,
   SIMPLE_CNN_LAYERS,
   trainedSimpleCNN,
 } from "../../models/cnn.ts";
@@ -45,6 +46,10 @@ Deno.test("the quick profile trains end to end, stores the model, and a second c
     assert.equal(meta.history.length, CNN_PROFILES.quick.epochs);
     assert.ok(meta.testAccuracy > 0.5, `quick test accuracy ${meta.testAccuracy}`);
     assert.ok(meta.history.every((log) => log.valAccuracy !== undefined));
+    assert.deepEqual(
+      meta.history.map((log) => log.learningRate),
+      meta.history.map((log) => learningRateAt(meta.config.learningRate, log.epoch, meta.config.epochs)),
+    );
     const second = await trainedSimpleCNN({ profile: "quick", store: { dir } });
     assert.equal(second.hit, true);
     assert.deepEqual(second.meta, meta);
@@ -60,4 +65,18 @@ Deno.test("profile names are checked", () => {
   assert.equal(cnnProfile(undefined), "full");
   assert.equal(cnnProfile("quick"), "quick");
   assert.throws(() => cnnProfile("fast"), /unknown profile/);
+});
+
+Deno.test("learning-rate schedules start at the initial rate and fall every epoch", () => {
+  const cosine = [1, 2, 3, 4, 5, 6, 7, 8].map((e) =>
+    learningRateAt({ schedule: "cosine", initial: 2e-3 }, e, 8)
+  );
+  assert.equal(cosine[0], 2e-3);
+  cosine.slice(1).forEach((rate, i) => assert.ok(rate < cosine[i] && rate > 0));
+  assert.ok(cosine[7] < 0.05 * 2e-3);
+  assert.ok(Math.abs(cosine[4] - 1e-3) < 1e-12);
+  const exponential = [1, 2, 3].map((e) =>
+    learningRateAt({ schedule: "exponential", initial: 1e-3, decayPerEpoch: 0.5 }, e, 3)
+  );
+  assert.deepEqual(exponential, [1e-3, 5e-4, 2.5e-4]);
 });
