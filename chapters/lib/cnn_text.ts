@@ -26,3 +26,9 @@ export function list(items: readonly (string | number)[]): string {
 export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n} ${n === 1 ? noun : plural}`;
 }
+
+/** Like `pct`, but rounded down, for "at least" statements: 0.99999 → "99.99%". */
+export function pctAtLeast(share: number, digits = 1): string {
+  const scale = 10 ** digits;
+  return `${(Math.floor(share * 100 * scale) / scale).toFixed(digits)}%`;
+}
