@@ -228,7 +228,12 @@ export function channelGrid(
   options: { stage: string; columns: number; panelSize: number },
 ): Node {
   const max = Math.max(1e-9, ...maps.map((m) => extent(m.values)[1]));
-  const color: ColorSpec = { kind: "sequential", label: `${options.stage} activation`, domain: [0, max] };
+  const color: ColorSpec = {
+    kind: "sequential",
+    label: `${options.stage} activation (square-root scale)`,
+    domain: [0, max],
+    transform: "sqrt",
+  };
   return imageGrid(
     maps.map((m) => ({
       values: m.values,

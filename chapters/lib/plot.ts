@@ -20,6 +20,8 @@ export interface ColorSpec {
   domain: [number, number];
   /** Plot colour scheme; defaults to "BuRd" (diverging) or "viridis" (sequential). */
   scheme?: string;
+  /** Sequential scales only: "sqrt" lifts small values so weak responses stay visible. Default "linear". */
+  transform?: "linear" | "sqrt";
 }
 
 export interface ImagePanel {
@@ -93,7 +95,13 @@ export function colorScaleOptions(spec: ColorSpec): Record<string, unknown> {
     return { type: "diverging", scheme, domain: [-extent, extent], pivot: 0, label: spec.label };
   }
   const [lo, hi] = spec.domain;
-  return { type: "linear", scheme, domain: [lo, hi > lo ? hi : lo + 1e-12], label: spec.label, clamp: true };
+  return {
+    type: spec.transform ?? "linear",
+    scheme,
+    domain: [lo, hi > lo ? hi : lo + 1e-12],
+    label: spec.label,
+    clamp: true,
+  };
 }
 
 /** Symmetric [-m, m] around zero covering every value. */
