@@ -1,7 +1,4 @@
 /** What every Part 2 chapter starts from: the backend and the trained, verified LSTMCounter. */
-import "./cnn_window_hide.ts";
-import "@tensorflow/tfjs-layers";
-import "./cnn_window_restore.ts";
 import { type BackendChoice, useBackend } from "../../models/backend.ts";
 import {
   DEFAULT_LSTM_SEED,
