@@ -4,12 +4,14 @@
  *
  * Flags: `--backends=wasm,cpu` · `--seconds=5` (per workload) · `--to-target=wasm` (backends that train
  * both models to target; `none` skips) · `--profile=full|quick` (the training profile used for that) ·
- * `--kernels=wasm` (backends whose patched kernels are timed against the originals; `none` skips).
+ * `--kernels=wasm` (backends whose patched kernels are timed against the originals; `none` skips) ·
+ * `--rebuild=full|quick|none` (the rebuild targets: prose edit and plotting-block edit, with that profile).
  */
 import { backendLine } from "../../models/backend.ts";
 import { type BackendResult, RESULT_PREFIX } from "./measure.ts";
 import { formatTable } from "./table.ts";
 import { KERNELS_PREFIX, type KernelTiming } from "./kernels.ts";
+import { benchRebuild, type RebuildTimings } from "./rebuild.ts";
 
 const projectRoot = new URL("../../", import.meta.url);
 
@@ -102,6 +104,23 @@ async function main(): Promise<void> {
     console.log(`\n${timed.table}`);
     kernels[backend] = timed.timings;
   }
+  let rebuild: RebuildTimings | undefined;
+  const rebuildProfile = flag("rebuild", profile);
+  if (rebuildProfile !== "none") {
+    console.error(`timing rebuilds (profile ${rebuildProfile})…`);
+    rebuild = await benchRebuild({ profile: rebuildProfile, log: (line) => console.error(line) });
+    console.log(`\nrebuild (${rebuild.chapters.length} chapters, profile ${rebuild.profile})`);
+    console.log(`  unchanged rebuild      ${rebuild.unchangedSeconds.toFixed(2)} s`);
+    console.log(`  prose edit             ${rebuild.proseEditSeconds.toFixed(2)} s   (target ≤ 1 s)`);
+    console.log(
+      `  plotting-block edit    ${
+        rebuild.blockEditSeconds.toFixed(2)
+      } s   (target ≤ 10 s; ${rebuild.blockEditChapter})`,
+    );
+    if (rebuild.pdfSeconds !== undefined) {
+      console.log(`  PDF step               ${rebuild.pdfSeconds.toFixed(1)} s`);
+    }
+  }
   const record = {
     date: new Date().toISOString(),
     deno: Deno.version.deno,
@@ -109,6 +128,7 @@ async function main(): Promise<void> {
     profile,
     results,
     kernels,
+    rebuild,
   };
   const dir = new URL(".cache/bench/", projectRoot);
   await Deno.mkdir(dir, { recursive: true });
