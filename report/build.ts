@@ -9,6 +9,7 @@ import { renderChapter } from "./render/chapter.ts";
 import { checkReferences, numberFloats, type Numbering } from "./render/numbering.ts";
 import { renderPage, type Template } from "./render/page.ts";
 import { Slugger } from "./render/slug.ts";
+import { runChapters } from "./schedule.ts";
 import type { BuildReporter } from "./terminal.ts";
 import type { Chapter, ChapterResult } from "./types.ts";
 
@@ -28,6 +29,8 @@ export interface BuildOptions {
   params: Record<string, string>;
   /** Type-check the chosen chapters before running them; type errors are problems. */
   typecheck?: boolean;
+  /** How many chapter processes may run at once (default 1); see `report/schedule.ts`. */
+  jobs?: number;
 }
 
 export const DEFAULT_PARAMS: Readonly<Record<string, string>> = { profile: "full", backend: "auto" };
@@ -179,8 +182,10 @@ export async function build(
   const execute: ChapterExecutor = extensions.execute ??
     (async (chapter, settings, observer) =>
       (await import("./execute/executor.ts")).executeChapter(chapter, settings, effects, observer));
-  const executed: ExecutedChapter[] = [];
-  for (const [position, chapter] of chosen.entries()) {
+  const jobs = options.jobs ?? 1;
+  let stopped = false;
+  const runOne = async (position: number): Promise<ExecutedChapter> => {
+    const chapter = chosen[position];
     reporter.chapterStarted(position + 1, chosen.length, chapter.name, chapter.blocks.length);
     const started = effects.now();
     const params = { ...DEFAULT_PARAMS, ...chapter.params, ...options.params };
@@ -191,19 +196,23 @@ export async function build(
       keepGoing: options.keepGoing,
       fresh: options.fresh,
     }, {
-      blockStarted: (index) => reporter.blockStarted(index, blockLabel(chapter, index)),
+      blockStarted: (index) => reporter.blockStarted(index, blockLabel(chapter, index), chapter.name),
       blockProgress: (_index, update) => reporter.blockProgress(update),
-      blockFinished: (result) => reporter.blockFinished(result, blockLabel(chapter, result.index)),
+      blockFinished: (result) =>
+        reporter.blockFinished(result, blockLabel(chapter, result.index), chapter.name),
       stderr: (text) => reporter.chapterStderr(text),
     });
     const seconds = (effects.now() - started) / 1000;
-    executed.push({ chapter, result, seconds });
     reporter.chapterFinished(chapter.name, seconds);
     const found = chapterProblems(chapter, result);
     for (const problem of found) reporter.problem(formatProblem(problem, source));
     problems.push(...found);
-    if (found.length > 0 && !options.keepGoing) return { ok: false, problems, executed };
-  }
+    if (found.length > 0 && !options.keepGoing) stopped = true;
+    return { chapter, result, seconds };
+  };
+  const executed = (await runChapters(chosen.map((chapter) => chapter.name), jobs, runOne, () => stopped))
+    .filter((entry): entry is ExecutedChapter => entry !== undefined);
+  if (stopped) return { ok: false, problems, executed };
 
   const html = await renderReport(executed, numbering, template, source, extensions);
   const failed = problems.length > 0;

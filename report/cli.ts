@@ -15,6 +15,8 @@ export interface BuildCommand {
   /** Type-check chapter code before running it; type errors stop the build. */
   typecheck?: boolean;
   pageSize: "A4" | "Letter";
+  /** Chapter processes at once; absent means one per core, at most two (see `defaultJobs`). */
+  jobs?: number;
   /** Dev server address (dev only). */
   port: number;
   host: string;
@@ -42,6 +44,7 @@ Options:
   --letter            print the PDF on US Letter instead of A4
   --port N            dev: serve on 127.0.0.1:N (default 8000)
   --host ADDRESS      dev: listen on ADDRESS instead of 127.0.0.1
+  --jobs N            run up to N chapter processes at once (default: cores, at most 2)
   --param key=value   set a parameter visible to chapters as params.key (repeatable)
   --chapters DIR      read chapters from DIR instead of chapters/
   --out DIR           write the report into DIR instead of dist/
@@ -80,7 +83,13 @@ export function parseCommandLine(args: readonly string[]): Command {
     else if (arg === "--pdf") command.pdf = "required";
     else if (arg === "--no-pdf") command.pdf = "skip";
     else if (arg === "--letter") command.pageSize = "Letter";
-    else if (arg === "--port") {
+    else if (arg === "--jobs") {
+      const value = Number(rest.shift());
+      if (!Number.isInteger(value) || value < 1) {
+        return { command: "invalid", message: "--jobs needs a whole number ≥ 1" };
+      }
+      command.jobs = value;
+    } else if (arg === "--port") {
       const value = Number(rest.shift());
       if (!Number.isInteger(value) || value < 0 || value > 65535) {
         return { command: "invalid", message: "--port needs a number from 0 to 65535" };
@@ -104,4 +113,10 @@ export function parseCommandLine(args: readonly string[]): Command {
     else command.chapters.push(arg);
   }
   return command;
+}
+
+/** Chapter processes to run at once when `--jobs` is absent: one per core, at most two (each chapter process is
+ * single-threaded, and the chapters fall into about two independent parts). */
+export function defaultJobs(cores: number = navigator.hardwareConcurrency): number {
+  return Math.max(1, Math.min(2, cores));
 }

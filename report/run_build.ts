@@ -3,7 +3,7 @@ import { build, type BuildOutcome } from "./build.ts";
 import { type CachingExecutor, cachingExecutor } from "./cache/caching_executor.ts";
 import { cachedParser } from "./cache/parse_cache.ts";
 import { openCacheStore } from "./cache/store.ts";
-import type { BuildCommand } from "./cli.ts";
+import { type BuildCommand, defaultJobs } from "./cli.ts";
 import type { Effects } from "./effects.ts";
 import { describeEnvironment } from "./environment.ts";
 import type { PdfStep } from "./pdf.ts";
@@ -73,6 +73,7 @@ export async function runBuild(
       fresh: command.fresh,
       params: command.params,
       typecheck: command.typecheck,
+      jobs: command.jobs ?? defaultJobs(),
     },
     effects,
     reporter,

@@ -5,9 +5,10 @@ import type { BlockResult } from "./types.ts";
 /** What the build tells the person watching it. */
 export interface BuildReporter {
   chapterStarted(position: number, total: number, name: string, blocks: number): void;
-  blockStarted(index: number, label: string): void;
+  /** `chapter` names the block's chapter, which matters when chapters run side by side. */
+  blockStarted(index: number, label: string, chapter?: string): void;
   blockProgress(update: ProgressUpdate): void;
-  blockFinished(result: BlockResult, label: string): void;
+  blockFinished(result: BlockResult, label: string, chapter?: string): void;
   chapterFinished(name: string, seconds: number): void;
   /** A problem, already formatted (location, code frame, message). */
   problem(text: string): void;
@@ -62,6 +63,15 @@ export function terminalReporter(terminal: Terminal, now: () => number, plainInt
   const started = now();
   let chapter = "";
   let blockCount = 0;
+  const blockCounts = new Map<string, number>();
+  const running = new Set<string>();
+  const blockStarts = new Map<string, number>();
+  /** "block j/M label", with the chapter's name in front while several chapters run. */
+  const blockText = (index: number, label: string, name: string | undefined) => {
+    const count = (name !== undefined ? blockCounts.get(name) : undefined) ?? blockCount;
+    const owner = name !== undefined && running.size > 1 ? `${name}: ` : "";
+    return `${owner}block ${index + 1}/${count} ${label}`;
+  };
   let block = "";
   let blockStarted = 0;
   let lastPlain = -Infinity;
@@ -93,13 +103,16 @@ export function terminalReporter(terminal: Terminal, now: () => number, plainInt
     chapterStarted(position, total, name, blocks) {
       chapter = `chapter ${position}/${total} ${name}`;
       blockCount = blocks;
+      blockCounts.set(name, blocks);
+      running.add(name);
       block = "";
       line(`[${elapsed()}] ${chapter} (${blocks} block${blocks === 1 ? "" : "s"})`);
     },
-    blockStarted(index, label) {
-      block = `block ${index + 1}/${blockCount} ${label}`;
+    blockStarted(index, label, name) {
+      block = blockText(index, label, name);
       taskStarts.clear();
       blockStarted = now();
+      blockStarts.set(name ?? "", blockStarted);
       lastPlain = now();
       if (!terminal.interactive) return line(`[${elapsed()}]   ${block}`);
       status("");
@@ -118,20 +131,19 @@ export function terminalReporter(terminal: Terminal, now: () => number, plainInt
         line(`[${elapsed()}]     ${text}`);
       }
     },
-    blockFinished(result, label) {
+    blockFinished(result, label, name) {
       stopTicker();
-      const seconds = (now() - blockStarted) / 1000;
+      const seconds = (now() - (blockStarts.get(name ?? "") ?? blockStarted)) / 1000;
       const verdict = result.status === "ok" ? "ok" : result.status;
       if (terminal.interactive) clearLive();
       if (terminal.interactive || result.status !== "ok" || seconds >= 1) {
         line(
-          `[${elapsed()}]   block ${result.index + 1}/${blockCount} ${label} ${verdict} in ${
-            formatDuration(seconds)
-          }`,
+          `[${elapsed()}]   ${blockText(result.index, label, name)} ${verdict} in ${formatDuration(seconds)}`,
         );
       }
     },
     chapterFinished(name, seconds) {
+      running.delete(name);
       line(`[${elapsed()}] ${name} done in ${formatDuration(seconds)}`);
     },
     problem(text) {

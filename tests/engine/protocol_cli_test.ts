@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { encodeMessage, MessageDecoder } from "../../report/runtime/protocol.ts";
-import { parseCommandLine } from "../../report/cli.ts";
+import { defaultJobs, parseCommandLine } from "../../report/cli.ts";
 import { selectChapters } from "../../report/chapters.ts";
 
 Deno.test("protocol: messages survive chunking and stray prints around them", () => {
@@ -45,6 +45,12 @@ Deno.test("cli: build with chapters, flags and repeated params", () => {
   assert.equal(parseCommandLine(["build", "--param", "novalue"]).command, "invalid");
   assert.equal(parseCommandLine(["build", "--nope"]).command, "invalid");
   assert.equal(parseCommandLine(["serve"]).command, "invalid");
+  const withJobs = parseCommandLine(["build", "--jobs", "3"]);
+  assert.equal(withJobs.command === "build" && withJobs.jobs, 3);
+  assert.equal(parseCommandLine(["build", "--jobs", "0"]).command, "invalid");
+  assert.equal(parseCommandLine(["build", "--jobs", "two"]).command, "invalid");
+  assert.equal(defaultJobs(1), 1);
+  assert.equal(defaultJobs(16), 2);
 });
 
 Deno.test("chapter selection: by file name, stem or number", () => {
