@@ -149,16 +149,22 @@ async function runAttempt(
   const scopes: Record<number, ScopeSnapshot> = {};
   const stderrTail: string[] = [];
 
+  /** A block times out after `seconds` without finishing or reporting progress (long training keeps going). */
+  const armBlockTimer = (index: number, seconds: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = index;
+      child.kill();
+    }, seconds * 1000);
+  };
+
   const handle = (message: ChildMessage) => {
     switch (message.type) {
       case "block-start": {
         const block = chapter.blocks[message.index];
         current = { index: message.index, status: "ok", outputs: [], seconds: 0 };
         started = effects.now();
-        timer = setTimeout(() => {
-          timedOut = message.index;
-          child.kill();
-        }, block.options.timeout * 1000);
+        armBlockTimer(message.index, block.options.timeout);
         observer.blockStarted(message.index);
         break;
       }
@@ -166,6 +172,9 @@ async function runAttempt(
         current?.outputs.push(message.output);
         break;
       case "progress":
+        if (current?.index === message.index) {
+          armBlockTimer(message.index, chapter.blocks[message.index].options.timeout);
+        }
         observer.blockProgress(message.index, message.update);
         break;
       case "block-end": {
@@ -237,7 +246,7 @@ async function runAttempt(
       ? {
         name: "TimeoutError",
         message:
-          `block did not finish within its timeout of ${block.options.timeout} s (set it with //| timeout: SECONDS)`,
+          `block ran ${block.options.timeout} s without finishing or reporting progress (set it with //| timeout: SECONDS)`,
         stack: "",
         location: { file: chapter.path, line: block.fenceLine, column: 1 },
       }

@@ -47,6 +47,14 @@ Deno.test("build: a block over its timeout is stopped and reported at its fence"
   assert.deepEqual(blocks.map((block) => block.status), ["timeout", "ok"]);
 });
 
+Deno.test("build: a block that keeps reporting progress outlives its timeout", async () => {
+  const outcome = await buildFixture("progress-timeout");
+  assert.deepEqual(outcome.problems, []);
+  const [block] = outcome.executed[0].result.blocks;
+  assert.equal(block.status, "ok");
+  assert.ok(block.seconds > 1, `ran ${block.seconds} s, more than its 1 s timeout`);
+});
+
 Deno.test("build: chapters cannot reach the network", async () => {
   const outcome = await buildFixture("network");
   assert.equal(outcome.ok, false);
