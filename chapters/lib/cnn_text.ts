@@ -1,34 +1,24 @@
-/** Number formatting for Part 1 prose and tables. */
+/** Number formatting for Part 1 prose and tables: the shared helpers under their Part 1 names and digits. */
+import { fixed, percent, percentAtLeast, plural } from "./text.ts";
 
-/** 0.9734 → "97.3%". */
+export { int, list } from "./text.ts";
+
+/** 0.9734 → "97.3%"; a share below 1 never prints as "100.0%". */
 export function pct(share: number, digits = 1): string {
-  return `${(share * 100).toFixed(digits)}%`;
+  return percent(share, digits);
 }
 
-/** Fixed decimals. */
+/** Fixed decimals with a typographic minus. */
 export function num(value: number, digits = 2): string {
-  return value.toFixed(digits);
-}
-
-/** Thousands separators. */
-export function int(value: number): string {
-  return Math.round(value).toLocaleString("en-US");
-}
-
-/** ["a", "b", "c"] → "a, b and c". */
-export function list(items: readonly (string | number)[]): string {
-  const parts = items.map(String);
-  if (parts.length <= 1) return parts.join("");
-  return `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+  return fixed(value, digits);
 }
 
 /** "1 channel" / "3 channels". */
-export function count(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : plural}`;
+export function count(n: number, noun: string, many = `${noun}s`): string {
+  return plural(n, noun, many);
 }
 
 /** Like `pct`, but rounded down, for "at least" statements: 0.99999 → "99.99%". */
 export function pctAtLeast(share: number, digits = 1): string {
-  const scale = 10 ** digits;
-  return `${(Math.floor(share * 100 * scale) / scale).toFixed(digits)}%`;
+  return percentAtLeast(share, digits);
 }

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import {
+  fixed,
+  int,
+  list,
+  percent,
+  percentAtLeast,
+  plural,
+  scientific,
+  signed,
+} from "../../chapters/lib/text.ts";
+import { probability } from "../../chapters/lib/lstm_text.ts";
+import { count, num, pct, pctAtLeast } from "../../chapters/lib/cnn_text.ts";
+
+Deno.test("percent rounds to the nearest but never shows 0% or 100% for a share strictly between", () => {
+  assert.equal(percent(0.98765), "98.77%");
+  assert.equal(percent(0.999999), "99.99%");
+  assert.equal(percent(1), "100.00%");
+  assert.equal(percent(0.000001), "0.01%");
+  assert.equal(percent(0), "0.00%");
+  assert.equal(percent(1 - 1 / 2 ** 20, 3), "99.999%");
+  assert.equal(percentAtLeast(0.98769), "98.76%");
+});
+
+Deno.test("numbers use a typographic minus in every helper", () => {
+  assert.equal(fixed(-0.125), "−0.125");
+  assert.equal(num(-1.5), "−1.50");
+  assert.equal(signed(-2), "−2");
+  assert.equal(signed(3), "+3");
+  assert.equal(signed(0), "0");
+  assert.equal(signed(0.25, 2), "+0.25");
+  assert.equal(int(-1234), "−1,234");
+  assert.equal(scientific(-0.00002), "−2.0×10⁻⁵");
+});
+
+Deno.test("counts and lists read as English", () => {
+  assert.equal(plural(1, "error"), "1 error");
+  assert.equal(plural(1024, "error"), "1,024 errors");
+  assert.equal(count(3, "channel"), "3 channels");
+  assert.equal(list([3, 5, 9]), "3, 5 and 9");
+  assert.equal(list(["a"]), "a");
+  assert.equal(list([]), "");
+});
+
+Deno.test("the Part 1 names keep their digits and the Part 2 probability shows distance from 0 or 1", () => {
+  assert.equal(pct(0.9734), "97.3%");
+  assert.equal(pct(0.99996), "99.9%");
+  assert.equal(pctAtLeast(0.99999, 2), "99.99%");
+  assert.equal(probability(0.731), "0.731");
+  assert.equal(probability(1), "1 (float32)");
+  assert.equal(probability(1 - 6e-8), "1 − 6.0×10⁻⁸");
+});
