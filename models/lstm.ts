@@ -267,7 +267,14 @@ export async function trainedLSTMCounter(
 
 const REPAIR_LIST_LIMIT = 8192;
 const LISTED_IN_META = 20;
-const TRAINING_SOURCES = ["./lstm.ts", "./data/counting.ts", "./train.ts", "./seed.ts", "./lstm_replay.ts"];
+const TRAINING_SOURCES = [
+  "./lstm.ts",
+  "./data/counting.ts",
+  "./train.ts",
+  "./seed.ts",
+  "./lstm_replay.ts",
+  "./analysis/lstm/accuracy.ts",
+];
 
 /** Fixed training, validation and test sets of a profile. */
 export function counterDatasets(profile: LstmProfile, seed: number) {

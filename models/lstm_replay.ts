@@ -144,7 +144,10 @@ export function exhaustiveProbabilities(
   const total = 2 ** length;
   const out = new Float32Array(total);
   const leavesPerChunk = Math.min(total, options.leavesPerChunk ?? 65536);
-  const chunkDepth = Math.round(Math.log2(leavesPerChunk));
+  const chunkDepth = Math.log2(leavesPerChunk);
+  if (!Number.isInteger(chunkDepth) || chunkDepth < 0) {
+    throw new RangeError(`leavesPerChunk must be a power of two, got ${options.leavesPerChunk}`);
+  }
   const trunkDepth = length - chunkDepth;
   const cell = new LstmCell(weights, options.ablate);
   try {

@@ -79,6 +79,16 @@ Deno.test("the prefix-tree evaluation equals the model on every sequence and lea
   model.dispose();
 });
 
+Deno.test("the prefix-tree evaluation rejects chunk sizes that are not powers of two", async () => {
+  await useBackend("auto");
+  const model = buildLSTMCounter(config, 4);
+  const weights = lstmWeights(model);
+  const before = tf.memory().numTensors;
+  assert.throws(() => exhaustiveProbabilities(weights, config.length, { leavesPerChunk: 48 }), RangeError);
+  assert.equal(tf.memory().numTensors, before);
+  model.dispose();
+});
+
 Deno.test("ablating every unit leaves only the readout bias", async () => {
   await useBackend("auto");
   const model = buildLSTMCounter(config, 5);
