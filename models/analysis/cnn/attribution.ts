@@ -19,7 +19,7 @@ export function inputGradients(
 ): SaliencyMap[] {
   const [n, height, width] = x.shape;
   const classes = model.outputs[0].shape[1] as number;
-  const mask = tf.oneHot(tf.tensor1d(labels as number[], "int32"), classes);
+  const mask = tf.tidy(() => tf.oneHot(tf.tensor1d(labels as number[], "int32"), classes));
   try {
     const grads = tf.tidy(() =>
       tf.grad((input: tfCore.Tensor) => tf.sum(tf.mul(logits(model, input), mask)))(x)

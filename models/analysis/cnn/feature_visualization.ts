@@ -85,6 +85,12 @@ function totalVariation(x: tfCore.Tensor4D): tfCore.Scalar {
   return tf.add(tf.mean(tf.abs(dy)), tf.mean(tf.abs(dx))) as tfCore.Scalar;
 }
 
+function readAndDispose(t: tfCore.Tensor): Float32Array {
+  const data = t.dataSync() as Float32Array;
+  t.dispose();
+  return data;
+}
+
 const gaussian3 = [1, 2, 1, 2, 4, 2, 1, 2, 1].map((v) => v / 16);
 
 /** Optimises one image per target, all in one batch, from a uniform grey start (pixels = sigmoid(params)). */
@@ -96,18 +102,22 @@ export function visualizeTargets(
   const o = { ...DEFAULT_VISUALIZATION, ...options };
   const [h, w] = (model.inputs[0].shape as number[]).slice(1, 3);
   const n = targets.length;
+  const classes = model.outputs[0].shape[1] as number;
   const rng = createRng(deriveSeed(o.seed, "feature-visualization"));
-  const params = tf.variable(tf.zeros([n, h, w, 1]));
+  const grey = tf.zeros([n, h, w, 1]);
+  const params = tf.variable(grey);
+  grey.dispose();
   const scales = tf.tensor1d(targets.map((t) => 1 / (t.scale ?? 1)));
   const blurKernel = tf.tensor4d(gaussian3, [3, 3, 1, 1]);
   const optimizer = tf.train.adam(o.learningRate);
-  const evaluate = () =>
-    tf.tidy(() => {
-      const x = tf.sigmoid(params) as tfCore.Tensor4D;
-      return objectives(model, x, targets).dataSync() as Float32Array;
-    });
-  const start = evaluate();
+  const evaluate = () => {
+    const values = tf.tidy(() => objectives(model, tf.sigmoid(params) as tfCore.Tensor4D, targets));
+    const data = values.dataSync() as Float32Array;
+    values.dispose();
+    return data;
+  };
   try {
+    const start = evaluate();
     for (let step = 0; step < o.steps; step++) {
       const dy = rng.int(2 * o.jitter + 1) - o.jitter;
       const dx = rng.int(2 * o.jitter + 1) - o.jitter;
@@ -131,9 +141,9 @@ export function visualizeTargets(
       }
     }
     const final = evaluate();
-    const images = tf.tidy(() => tf.sigmoid(params)).dataSync() as Float32Array;
+    const images = readAndDispose(tf.tidy(() => tf.sigmoid(params)));
     const probabilities = targets.some((t) => t.kind === "class")
-      ? tf.tidy(() => tf.softmax(logits(model, tf.sigmoid(params)))).dataSync() as Float32Array
+      ? readAndDispose(tf.tidy(() => tf.softmax(logits(model, tf.sigmoid(params)))))
       : undefined;
     return targets.map((target, i) => ({
       target,
@@ -142,7 +152,7 @@ export function visualizeTargets(
       width: w,
       objective: final[i],
       startObjective: start[i],
-      probability: target.kind === "class" ? probabilities![i * 10 + target.label] : undefined,
+      probability: target.kind === "class" ? probabilities![i * classes + target.label] : undefined,
     }));
   } finally {
     tf.dispose([params, blurKernel, scales]);

@@ -73,10 +73,19 @@ function standardiser(train: Float32Array, dims: number) {
 }
 
 function accuracy(w: tfCore.Variable, b: tfCore.Variable, x: tfCore.Tensor2D, labels: Int32Array): number {
-  const predicted = tf.tidy(() => tf.argMax(tf.add(tf.matMul(x, w), b), 1)).dataSync();
+  const argMax = tf.tidy(() => tf.argMax(tf.add(tf.matMul(x, w), b), 1));
+  const predicted = argMax.dataSync();
+  argMax.dispose();
   let correct = 0;
   predicted.forEach((p, i) => (correct += p === labels[i] ? 1 : 0));
   return correct / labels.length;
+}
+
+function zeroVariable(shape: number[]): tfCore.Variable {
+  const zeros = tf.zeros(shape);
+  const variable = tf.variable(zeros);
+  zeros.dispose();
+  return variable;
 }
 
 /** Softmax regression on standardised features (zero-initialised, seeded mini-batch Adam, L2 penalty). */
@@ -93,8 +102,8 @@ export function trainLinearProbe(
   const trainData = standardise(train.data);
   const xTrain = tf.tensor2d(trainData, [n, dims]);
   const xTest = tf.tensor2d(standardise(test.data), [test.labels.length, dims]);
-  const w = tf.variable(tf.zeros([dims, classes]));
-  const b = tf.variable(tf.zeros([classes]));
+  const w = zeroVariable([dims, classes]);
+  const b = zeroVariable([classes]);
   const optimizer = tf.train.adam(learningRate);
   const rng = createRng(seed);
   const shuffledX = new Float32Array(n * dims);
