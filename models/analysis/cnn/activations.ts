@@ -23,7 +23,9 @@ export function meanChannelMaps(model: LayersModel, x: Tensor, stageNames: reado
     for (const stage of stageNames) {
       const t = outputs[stage];
       const [n, height, width] = t.shape;
-      const means = tf.tidy(() => tf.mean(t, 3)).dataSync() as Float32Array;
+      const meanTensor = tf.mean(t, 3);
+      const means = meanTensor.dataSync() as Float32Array;
+      meanTensor.dispose();
       for (let image = 0; image < n; image++) {
         const values = means.slice(image * height * width, (image + 1) * height * width);
         panels.push({ stage, image, height, width, values });
@@ -136,12 +138,36 @@ export function channelHealth(summary: StageSummary): ChannelHealth {
   return { stage: summary.stage.name, channels: summary.stage.channels, dead, alwaysOn, rare };
 }
 
+/** How many top images ("exemplars") stand for a channel by default. */
+export const EXEMPLAR_COUNT = 9;
+
+/** Share of the most common label among `images` (0 for none). */
+export function labelPurity(images: readonly number[], labels: ArrayLike<number>): number {
+  const counts = new Map<number, number>();
+  for (const image of images) counts.set(labels[image], (counts.get(labels[image]) ?? 0) + 1);
+  return images.length === 0 ? 0 : Math.max(...counts.values()) / images.length;
+}
+
+/** Mean over `channels` (default: every live channel) of the label purity of each channel's top `k` images:
+ * how often the digits that excite a channel most share one class. */
+export function classPurity(
+  summary: StageSummary,
+  labels: ArrayLike<number>,
+  channels: readonly number[] = liveChannelsByResponse(summary),
+  k = EXEMPLAR_COUNT,
+): number {
+  const shares = channels.map((channel) =>
+    labelPurity(topImages(summary, channel, k).map((e) => e.image), labels)
+  );
+  return shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length);
+}
+
 /** The `k` images on which `channel` responds most, best first: by its spatial maximum (strongest response
  * anywhere, the default) or its spatial mean. Each entry carries both scores. */
 export function topImages(
   summary: StageSummary,
   channel: number,
-  k = 9,
+  k = EXEMPLAR_COUNT,
   by: "max" | "mean" = "max",
 ): { image: number; score: number; max: number; mean: number }[] {
   const c = summary.stage.channels;
