@@ -108,6 +108,7 @@ const STUDY_SOURCES = [
   "../../models/analysis/lstm/trace_access.ts",
   "../../models/lstm_replay.ts",
   "../../models/data/counting.ts",
+  "../../models/seed.ts",
   "./lstm_study.ts",
 ];
 
@@ -121,17 +122,31 @@ export async function lstmStudy(setup: LstmSetup): Promise<LstmStudy> {
   const key = (await sha256Hex(new TextEncoder().encode(stableJson({ model: setup.key, settings, sources }))))
     .slice(0, 20);
   const file = join(CACHE_DIR, `${setup.profile}-${key}.json`);
-  try {
-    return JSON.parse(await Deno.readTextFile(file)) as LstmStudy;
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
+  const cached = await readCachedStudy(file);
+  if (cached) return cached;
   const study = computeStudy(setup, settings);
   await Deno.mkdir(CACHE_DIR, { recursive: true });
   const staging = `${file}.${Deno.pid}.tmp`;
   await Deno.writeTextFile(staging, JSON.stringify(study));
   await Deno.rename(staging, file);
   return study;
+}
+
+/** The stored study, or undefined when there is none or it cannot be parsed (then it is recomputed). */
+export async function readCachedStudy(file: string): Promise<LstmStudy | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  try {
+    return JSON.parse(text) as LstmStudy;
+  } catch {
+    console.error(`lstm study: ${file} is not valid JSON; recomputing it`);
+    return undefined;
+  }
 }
 
 /** The sequences the trace analyses read: fair-coin ones (the test distribution) and uniform counts (to reach

@@ -16,9 +16,12 @@ import { counterResponse, lengthGeneralisation, linearRange } from "../../models
 import { gateSaturation } from "../../models/analysis/lstm/saturation.ts";
 import { useBackend } from "../../models/backend.ts";
 import { exhaustiveLabels, randomCountingSet } from "../../models/data/counting.ts";
-import { LSTM_PROFILES, trainedLSTMCounter } from "../../models/lstm.ts";
-import { lstmWeights, replayProbabilities } from "../../models/lstm_replay.ts";
-import { syntheticTrace } from "./lstm_helpers.ts";
+import { buildLSTMCounter, LSTM_PROFILES, type LstmCounterMeta } from "../../models/lstm.ts";
+import { type LstmWeights, lstmWeights, replay, replayProbabilities } from "../../models/lstm_replay.ts";
+import { tf } from "../../models/tf.ts";
+import { replayAgreement } from "../../models/analysis/lstm/agreement.ts";
+import { readCachedStudy } from "../../chapters/lib/lstm_study.ts";
+import { syntheticTrace, withQuickCounter } from "./lstm_helpers.ts";
 
 Deno.test("Wilson intervals contain the estimate and shrink with more samples", () => {
   const small = wilsonInterval(95, 100);
@@ -77,8 +80,10 @@ Deno.test("gate saturation and the linear probe read known synthetic gates and c
 
 Deno.test("on the quick LSTMCounter: ablation, length sweep and response behave consistently", async () => {
   await useBackend("auto");
-  const { model, meta } = await trainedLSTMCounter({ profile: "quick" });
-  const weights = lstmWeights(model);
+  await withQuickCounter(({ model, meta }) => checkQuickCounterAnalyses(lstmWeights(model), meta));
+});
+
+function checkQuickCounterAnalyses(weights: LstmWeights, meta: LstmCounterMeta): void {
   const { units, length } = LSTM_PROFILES.quick.config;
   const set = randomCountingSet({ count: 300, length, seed: 8, distribution: "boundary" });
   const study = ablationStudy(weights, set, {
@@ -108,4 +113,32 @@ Deno.test("on the quick LSTMCounter: ablation, length sweep and response behave 
   for (const point of response) assert.ok(point.min <= point.mean && point.mean <= point.max);
   const range = linearRange(response);
   assert.ok(range.low <= 0 && range.high >= 0);
+}
+
+Deno.test("the replay agrees with the layer on hidden states and outputs and leaks no tensors", async () => {
+  await useBackend("auto");
+  const model = buildLSTMCounter({ units: 6, length: 7 }, 9);
+  const set = randomCountingSet({ count: 20, length: 7, seed: 5 });
+  const trace = replay(lstmWeights(model), set);
+  const before = tf.memory().numTensors;
+  const agreement = replayAgreement(model, set, trace);
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(agreement.hiddenGap < 1e-5, `hidden states differ by ${agreement.hiddenGap}`);
+  assert.ok(agreement.probabilityGap < 1e-5, `outputs differ by ${agreement.probabilityGap}`);
+  const shuffled = { ...trace, hidden: trace.hidden.slice().reverse() };
+  assert.ok(replayAgreement(model, set, shuffled).hiddenGap > 1e-3);
+  model.dispose();
+});
+
+Deno.test("a stored study that is missing or not valid JSON reads as a miss", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lstm-study-" });
+  try {
+    assert.equal(await readCachedStudy(`${dir}/absent.json`), undefined);
+    await Deno.writeTextFile(`${dir}/corrupt.json`, '{"settings": {');
+    assert.equal(await readCachedStudy(`${dir}/corrupt.json`), undefined);
+    await Deno.writeTextFile(`${dir}/valid.json`, '{"seconds": 2}');
+    assert.deepEqual(await readCachedStudy(`${dir}/valid.json`), { seconds: 2 });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

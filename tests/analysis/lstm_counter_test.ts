@@ -3,9 +3,9 @@ import { counterUnits, countScatter, unitGateBehaviour } from "../../models/anal
 import { linearFit, runningDifferences, unitSeries } from "../../models/analysis/lstm/trace_access.ts";
 import { useBackend } from "../../models/backend.ts";
 import { randomCountingSet } from "../../models/data/counting.ts";
-import { LSTM_PROFILES, trainedLSTMCounter } from "../../models/lstm.ts";
+import { LSTM_PROFILES } from "../../models/lstm.ts";
 import { lstmWeights, replay } from "../../models/lstm_replay.ts";
-import { syntheticTrace } from "./lstm_helpers.ts";
+import { syntheticTrace, withQuickCounter } from "./lstm_helpers.ts";
 
 Deno.test("the counter analysis finds the unit that holds the running count", () => {
   const trace = syntheticTrace({ count: 40, length: 12, units: 6, counter: 4, slope: -0.25 });
@@ -49,10 +49,9 @@ Deno.test("running differences and linear fits are exact on known data", () => {
 
 Deno.test("on the quick LSTMCounter the counter analysis returns a unit index and r in [-1, 1]", async () => {
   await useBackend("auto");
-  const { model } = await trainedLSTMCounter({ profile: "quick" });
   const { units, length } = LSTM_PROFILES.quick.config;
   const set = randomCountingSet({ count: 200, length, seed: 4, distribution: "counts" });
-  const analysis = counterUnits(replay(lstmWeights(model), set));
+  const analysis = await withQuickCounter(({ model }) => counterUnits(replay(lstmWeights(model), set)));
   assert.ok(Number.isInteger(analysis.best.unit) && analysis.best.unit >= 0 && analysis.best.unit < units);
   assert.ok(analysis.best.r >= -1 && analysis.best.r <= 1);
   assert.ok(

@@ -1,4 +1,6 @@
+import { trainedLSTMCounter } from "../../models/lstm.ts";
 import type { LstmTrace } from "../../models/lstm_replay.ts";
+import type { LayersModel } from "../../models/tf.ts";
 import { createRng } from "../../models/seed.ts";
 
 /** A made-up trace whose unit `counter` holds `slope` × running count (plus small noise), whose other units
@@ -42,4 +44,20 @@ export function syntheticTrace(
     }
   }
   return trace;
+}
+
+/** Runs `use` on the quick LSTMCounter trained into a fresh temporary store, which is removed afterwards. */
+export async function withQuickCounter<T>(
+  use: (stored: Awaited<ReturnType<typeof trainedLSTMCounter>>) => Promise<T> | T,
+): Promise<T> {
+  const storeDir = await Deno.makeTempDir({ prefix: "lstm-store-" });
+  let model: LayersModel | undefined;
+  try {
+    const stored = await trainedLSTMCounter({ profile: "quick", storeDir });
+    model = stored.model;
+    return await use(stored);
+  } finally {
+    model?.dispose();
+    await Deno.remove(storeDir, { recursive: true });
+  }
 }
