@@ -37,6 +37,7 @@ export const HALF_WIDTH = 284;
 const FONT = { fontSize: "11px", background: "white" };
 const MARGIN_LEFT = 58;
 const MARGIN_RIGHT = 12;
+const LEGEND_RAMP = 260;
 
 /** `Plot.plot` on the chapter document, with swatch legends kept inline whatever the page's SVG rules. */
 export function plot(options: Record<string, unknown>): Node {
@@ -89,6 +90,18 @@ export function inputStrip(bits: readonly number[], options: { width: number; ti
   });
 }
 
+/** How the rows of every unit × time heatmap are ordered, written along their vertical axis. */
+export const UNIT_ORDER_LABEL = "units, sorted by r with the running count";
+const UNIT_TICK_SPACING = 13;
+
+/** Every `n`-th row gets a tick label, `n` a power of two, so labels stay `UNIT_TICK_SPACING` px apart. */
+export function unitTickEvery(rows: number, plotHeight: number): number {
+  const needed = Math.ceil((rows * UNIT_TICK_SPACING) / Math.max(1, plotHeight));
+  let every = 1;
+  while (every < needed) every *= 2;
+  return every;
+}
+
 /** Units (rows, in `unitOrder`) × time steps (columns) of one quantity. */
 export function unitHeatmap(
   panel: HeatmapPanel,
@@ -98,26 +111,31 @@ export function unitHeatmap(
     height?: number;
     legend?: boolean;
     xAxis?: boolean;
+    unitLabel?: string;
   },
 ): Node {
   const order = options.unitOrder.map(String);
   const steps = [...new Set(panel.grid.map((cell) => cell.step))].sort((a, b) => a - b);
-  const every = Math.max(1, Math.ceil(order.length / 16));
+  const height = options.height ?? Math.max(120, order.length * 4 + 70);
+  const marginTop = 22;
+  const marginBottom = options.xAxis === false ? 6 : 34;
+  const every = unitTickEvery(order.length, height - marginTop - marginBottom);
   const stepEvery = Math.max(
     1,
     Math.ceil((18 * steps.length) / (options.width - MARGIN_LEFT - MARGIN_RIGHT)),
   );
-  return plot({
+  const chart = plot({
     width: options.width,
-    height: options.height ?? Math.max(120, order.length * 4 + 70),
+    height,
     marginLeft: MARGIN_LEFT,
     marginRight: MARGIN_RIGHT,
-    marginTop: 22,
-    marginBottom: options.xAxis === false ? 6 : 34,
+    marginTop,
+    marginBottom,
     style: FONT,
     x: {
       type: "band",
       domain: steps,
+      padding: 0,
       label: "time step",
       labelAnchor: "center",
       axis: options.xAxis === false ? null : "bottom",
@@ -126,18 +144,30 @@ export function unitHeatmap(
     y: {
       type: "band",
       domain: order,
-      label: "unit",
-      labelAnchor: "top",
-      tickFormat: (unit: string) => (order.indexOf(unit) % every === 0 ? unit : ""),
-      tickSize: 2,
+      padding: 0,
+      label: options.unitLabel ?? UNIT_ORDER_LABEL,
+      labelAnchor: "center",
+      labelArrow: "none",
+      labelOffset: MARGIN_LEFT - 10,
+      ticks: order.filter((_, index) => index % every === 0),
+      tickSize: 3,
     },
-    color: { ...colorScaleOptions(panel.color), legend: options.legend ?? true },
+    color: colorScaleOptions(panel.color),
     marks: [
-      Plot.cell(panel.grid, { x: "step", y: (d: GridCell) => String(d.unit), fill: "value", inset: -0.3 }),
+      Plot.cell(panel.grid, {
+        x: "step",
+        y: (d: GridCell) => String(d.unit),
+        fill: "value",
+        stroke: "value",
+        strokeWidth: 0.5,
+        inset: 0,
+      }),
       Plot.text([panel.title], { frameAnchor: "top-left", dy: -16, fontWeight: "bold" }),
       Plot.frame({ stroke: "#999" }),
     ],
   });
+  if (options.legend === false) return chart;
+  return column([legend(panel.color, { width: options.width, marginLeft: MARGIN_LEFT }), chart]);
 }
 
 /** A colour legend, an input strip and one or more heatmaps of the same sequence, all on one x scale. */
@@ -147,7 +177,7 @@ export function sequenceFigure(
   options: { unitOrder: readonly number[]; width?: number; height?: number; title?: string },
 ): Node {
   const width = options.width ?? FULL_WIDTH;
-  const children: Node[] = [legend(panels[0].color, Math.min(300, width - 20))];
+  const children: Node[] = [legend(panels[0].color, { width, marginLeft: MARGIN_LEFT })];
   children.push(inputStrip(bits, { width, title: options.title }));
   panels.forEach((panel, index) =>
     children.push(unitHeatmap(panel, {
@@ -165,12 +195,15 @@ export function sequenceFigure(
 export function grid(items: readonly Node[], columns: number, legends: readonly ColorSpec[] = []): Node {
   const doc = plotDocument();
   const box = doc.createElement("div");
-  box.setAttribute("style", `display:grid;grid-template-columns:repeat(${columns},max-content);gap:8px 12px`);
+  box.setAttribute(
+    "style",
+    `display:grid;grid-template-columns:repeat(${columns},max-content);gap:8px 12px;align-items:end`,
+  );
   for (const item of items) box.appendChild(item);
   if (legends.length === 0) return box;
   const row = doc.createElement("div");
   row.setAttribute("style", "display:flex;flex-wrap:wrap;gap:24px");
-  for (const spec of legends) row.appendChild(legend(spec));
+  for (const spec of legends) row.appendChild(legend(spec, {}));
   return column([row, box]);
 }
 
@@ -181,11 +214,16 @@ export function column(children: readonly Node[]): Node {
   return box;
 }
 
-export function legend(spec: ColorSpec, width = 300): Node {
+/** A colour ramp at most `LEGEND_RAMP` px long; `marginLeft` lines it up with a chart's frame. */
+export function legend(spec: ColorSpec, options: { width?: number; marginLeft?: number }): Node {
+  const marginLeft = options.marginLeft ?? 0;
+  const width = Math.min(options.width ?? LEGEND_RAMP + marginLeft, LEGEND_RAMP + marginLeft + MARGIN_RIGHT);
   return Plot.legend({
     document: plotDocument(),
     color: colorScaleOptions(spec),
     width,
+    marginLeft,
+    marginRight: MARGIN_RIGHT,
     style: FONT,
   } as unknown as Plot.LegendOptions);
 }
@@ -728,8 +766,9 @@ export function inputCountFigure(bits: readonly number[], width = HALF_WIDTH, he
       Plot.ruleX(rows, { x: "step", y1: 0, y2: "bit", stroke: "#222" }),
       Plot.dot(rows, { x: "step", y: "bit", fill: "#222", r: 2.5 }),
       Plot.line(rows, { x: "step", y: "count", stroke: "#d62728", strokeWidth: 2, curve: "step-after" }),
-      Plot.text(["input bits (stems) and running #1 − #0 (line)"], {
+      Plot.text(["input bits (stems), running #1 − #0 (line)"], {
         frameAnchor: "top-left",
+        dx: 4 - MARGIN_LEFT,
         dy: -16,
         fontWeight: "bold",
       }),

@@ -6,7 +6,9 @@ import {
   sequenceFigure,
   signedColor,
   trainingFigure,
+  UNIT_ORDER_LABEL,
   unitHeatmap,
+  unitTickEvery,
 } from "../../chapters/lib/lstm_plots.ts";
 import { int, list, percent, plural, probability, scientific, signed } from "../../chapters/lib/lstm_text.ts";
 import { markupSize } from "../../chapters/lib/plot.ts";
@@ -24,6 +26,7 @@ Deno.test("a unit × time heatmap draws one cell per unit and step, in the reque
   const figure = unitHeatmap({ grid, color: signedColor("h", grid.map((c) => c.value)), title: "hidden" }, {
     unitOrder: order,
     width: 300,
+    height: 200,
   });
   const svg = [...figure.querySelectorAll("svg")].at(-1);
   const rects = [...svg.querySelectorAll("g[aria-label=cell] rect")];
@@ -32,13 +35,56 @@ Deno.test("a unit × time heatmap draws one cell per unit and step, in the reque
   assert.deepEqual(ticks, order.map(String));
 });
 
+Deno.test("a heatmap of many units names a spaced subset of rows and says how the rows are ordered", () => {
+  const many = 64;
+  const manyGrid = Array.from({ length: many * steps }, (_, index) => ({
+    step: (index % steps) + 1,
+    unit: Math.floor(index / steps),
+    value: index / (many * steps),
+  }));
+  const order = Array.from({ length: many }, (_, index) => (index * 37) % many);
+  const figure = unitHeatmap({ grid: manyGrid, color: GATE_COLOR, title: "gate" }, {
+    unitOrder: order,
+    width: 284,
+    height: 210,
+  });
+  const svg = [...figure.querySelectorAll("svg")].at(-1);
+  const tickLabels = [...svg.querySelectorAll('g[aria-label="y-axis tick label"] text')];
+  const every = unitTickEvery(many, 210 - 56);
+  assert.ok(every > 1);
+  assert.deepEqual(
+    tickLabels.map((t) => t.textContent),
+    order.filter((_, index) => index % every === 0).map(String),
+  );
+  const ys = tickLabels.map((t) =>
+    Number(/translate\([^,]+,([^)]+)\)/.exec(t.getAttribute("transform") ?? "")?.[1])
+  );
+  ys.slice(1).forEach((y, index) => assert.ok(y - ys[index] >= 12, `labels ${y - ys[index]} px apart`));
+  const yLabel = svg.querySelector('g[aria-label="y-axis label"] text')?.textContent;
+  assert.equal(yLabel, UNIT_ORDER_LABEL);
+});
+
+Deno.test("heatmap cells tile their rows without gaps", () => {
+  const figure = unitHeatmap({ grid, color: GATE_COLOR, title: "gate" }, {
+    unitOrder: [0, 1, 2, 3, 4, 5],
+    width: 300,
+  });
+  const rects = [...[...figure.querySelectorAll("svg")].at(-1).querySelectorAll("g[aria-label=cell] rect")];
+  const row = rects.filter((rect) => rect.getAttribute("y") === rects[0].getAttribute("y"))
+    .map((rect) => ({ x: Number(rect.getAttribute("x")), width: Number(rect.getAttribute("width")) }))
+    .sort((a, b) => a.x - b.x);
+  assert.equal(row.length, steps);
+  row.slice(1).forEach((cell, index) => assert.ok(cell.x <= row[index].x + row[index].width + 0.01));
+});
+
 Deno.test("a sequence figure stacks a legend, the input strip and every panel on one width", () => {
   const bits = [1, 0, 1, 1, 0];
   const figure = sequenceFigure(bits, [
     { grid, color: GATE_COLOR, title: "forget" },
     { grid, color: GATE_COLOR, title: "input" },
   ], { unitOrder: [0, 1, 2, 3, 4, 5], width: 320 });
-  const svgs = [...figure.querySelectorAll("svg")].filter((svg) => svg.getAttribute("width") === "320");
+  const charts = [...figure.querySelectorAll("svg")].filter((svg) => !/ramp/.test(svg.getAttribute("class")));
+  const svgs = charts.filter((svg) => svg.getAttribute("width") === "320");
   assert.equal(svgs.length, 3);
   const stripTexts = [...svgs[0].querySelectorAll("text")].map((t) => t.textContent);
   assert.ok(bits.every((bit, index) => stripTexts.includes(String(bit)) || index > 1));
