@@ -60,12 +60,21 @@ function firstRows(part: MnistPart, rows: number): MnistPart {
   return selectRows(part, Int32Array.from({ length: Math.min(rows, part.labels.length) }, (_, i) => i));
 }
 
-export async function cnnSetup(params: Record<string, string>): Promise<CnnSetup> {
+export interface CnnSetupOptions {
+  /** Model store folder (default: the project's `.cache/models`); tests pass a temporary one. */
+  storeDir?: string;
+}
+
+export async function cnnSetup(
+  params: Record<string, string>,
+  options: CnnSetupOptions = {},
+): Promise<CnnSetup> {
   const profile = cnnProfile(params.profile);
   const settings = CNN_ANALYSIS[profile];
   const seed = params.seed ? Number(params.seed) : DEFAULT_CNN_SEED;
   const backend = await useBackend(params.backend ?? "auto");
-  const stored = await trainedSimpleCNN({ profile, seed });
+  const store = options.storeDir === undefined ? undefined : { dir: options.storeDir };
+  const stored = await trainedSimpleCNN({ profile, seed, store });
   const data = await loadMnist();
   const test = firstRows(data.test, settings.testRows);
   const train = firstRows(data.train, settings.probeTrainRows);

@@ -34,7 +34,16 @@ const nonEmpty = (element: { outerHTML: string }, marks: RegExp, name: string) =
 };
 
 Deno.test("every Part 1 figure renders non-empty from the quick profile", async () => {
-  const setup = await cnnSetup({ profile: "quick", backend: "auto" });
+  const storeDir = await Deno.makeTempDir({ prefix: "cnn-figures-store-" });
+  try {
+    await everyFigureRenders(storeDir);
+  } finally {
+    await Deno.remove(storeDir, { recursive: true });
+  }
+});
+
+async function everyFigureRenders(storeDir: string): Promise<void> {
+  const setup = await cnnSetup({ profile: "quick", backend: "auto" }, { storeDir });
   assert.equal(setup.profile, "quick");
   assert.ok(setup.meta.testAccuracy >= 0 && setup.meta.testAccuracy <= 1);
 
@@ -121,4 +130,4 @@ Deno.test("every Part 1 figure renders non-empty from the quick profile", async 
   nonEmpty(trainingCurves(setup.meta.history), /<path /, "training curves");
   const predictions = await predict(setup.model, setup.test.x, setup.test.labels);
   nonEmpty(confusionFigure(confusionMatrix(predictions)), /<rect /, "confusion");
-});
+}
