@@ -22,6 +22,7 @@ import {
   DEFAULT_LENGTHS,
   lengthGeneralisation,
   type LengthPoint,
+  type LinearRange,
   linearRange,
   type ResponsePoint,
 } from "../../models/analysis/lstm/length.ts";
@@ -76,8 +77,23 @@ export const LSTM_STUDY: Record<LstmProfile, LstmStudySettings> = {
   },
 };
 
+/** The cut-offs the Part 2 analyses apply and its prose quotes. */
+export const LSTM_THRESHOLDS = {
+  /** |r| below which a unit's cell state carries little of the count. */
+  weakR: 0.3,
+  /** Accuracy drop (a share) above which removing one unit is critical. */
+  criticalDrop: 0.05,
+  /** Accuracy drop (a share) up to which removing one unit is negligible. */
+  negligibleDrop: 0.001,
+  /** Difference between a unit's mean input gate on 1-steps and on 0-steps above which it reacts to the bit. */
+  bitSplit: 0.1,
+} as const;
+
 export interface LstmStudy {
   settings: LstmStudySettings;
+  thresholds: typeof LSTM_THRESHOLDS;
+  /** Units by their single-unit ablation drop: above `criticalDrop`, and at most `negligibleDrop`. */
+  ablationGroups: { critical: number[]; negligible: number[] };
   traceSamples: number;
   counter: {
     ranked: UnitCorrelation[];
@@ -95,7 +111,7 @@ export interface LstmStudy {
   projection: ProjectedPoint[];
   lengths: LengthPoint[];
   response: ResponsePoint[];
-  linear: { low: number; high: number; slope: number; intercept: number };
+  linear: LinearRange;
   seconds: number;
 }
 
@@ -215,6 +231,13 @@ function computeStudy(setup: LstmSetup, settings: LstmStudySettings): LstmStudy 
 
   const study: LstmStudy = {
     settings,
+    thresholds: LSTM_THRESHOLDS,
+    ablationGroups: {
+      critical: ablation.perUnit.filter((entry) => entry.drop > LSTM_THRESHOLDS.criticalDrop)
+        .map((entry) => entry.units[0]),
+      negligible: ablation.perUnit.filter((entry) => entry.drop <= LSTM_THRESHOLDS.negligibleDrop)
+        .map((entry) => entry.units[0]),
+    },
     traceSamples: counter.samples,
     counter: {
       ranked: counter.ranked,

@@ -113,6 +113,9 @@ function checkQuickCounterAnalyses(weights: LstmWeights, meta: LstmCounterMeta):
   for (const point of response) assert.ok(point.min <= point.mean && point.mean <= point.max);
   const range = linearRange(response);
   assert.ok(range.low <= 0 && range.high >= 0);
+  const looser = linearRange(response, { relative: 2 * range.relative });
+  assert.equal(looser.relative, 2 * range.relative);
+  assert.ok(looser.low <= range.low && looser.high >= range.high);
 }
 
 Deno.test("the replay agrees with the layer on hidden states and outputs and leaks no tensors", async () => {

@@ -99,13 +99,27 @@ export function counterResponse(
     .map(({ sum, ...entry }) => ({ ...entry, mean: sum / entry.samples }));
 }
 
+/** Where a unit's mean response follows a straight line, and the tolerance that decided it. */
+export interface LinearRange {
+  low: number;
+  high: number;
+  slope: number;
+  intercept: number;
+  /** The differences within ±fitWithin the line was fitted to. */
+  fitWithin: number;
+  /** Allowed deviation as a share of |line|. */
+  relative: number;
+  /** Allowed deviation near zero, where the relative one vanishes. */
+  absolute: number;
+}
+
 /** The running-difference range around zero over which the unit's mean response stays within
  * max(`absolute`, `relative` × |line|) of the straight line fitted to the differences within ±`fitWithin`:
  * where the unit still counts linearly. */
 export function linearRange(
   response: readonly ResponsePoint[],
   options: { fitWithin?: number; relative?: number; absolute?: number; minSamples?: number } = {},
-): { low: number; high: number; slope: number; intercept: number } {
+): LinearRange {
   const fitWithin = options.fitWithin ?? 3;
   const relative = options.relative ?? 0.2;
   const absolute = options.absolute ?? 0.05;
@@ -127,5 +141,5 @@ export function linearRange(
     if (!fits(point)) break;
     low = point.difference;
   }
-  return { low, high, slope: fit.slope, intercept: fit.intercept };
+  return { low, high, slope: fit.slope, intercept: fit.intercept, fitWithin, relative, absolute };
 }
