@@ -69,9 +69,12 @@ export function signedColor(label: string, values: Iterable<number>): ColorSpec 
 /** The input bits as a row of black (1) and white (0) cells on the same x scale as the heatmaps below. */
 export function inputStrip(bits: readonly number[], options: { width: number; title?: string }): Node {
   const cells = bits.map((bit, index) => ({ step: index + 1, bit }));
+  const cellWidth = (options.width - MARGIN_LEFT - MARGIN_RIGHT) / Math.max(1, bits.length);
+  const bitSize = Math.max(6, Math.min(10, Math.floor(cellWidth * 0.75)));
+  const cellHeight = Math.round(Math.max(16, Math.min(32, cellWidth * 1.3)));
   return plot({
     width: options.width,
-    height: options.title ? 58 : 40,
+    height: cellHeight + (options.title ? 26 : 8),
     marginLeft: MARGIN_LEFT,
     marginRight: MARGIN_RIGHT,
     marginTop: options.title ? 22 : 4,
@@ -81,7 +84,12 @@ export function inputStrip(bits: readonly number[], options: { width: number; ti
     y: { axis: null },
     marks: [
       Plot.cell(cells, { x: "step", fill: (d) => (d.bit ? "#222" : "#fff"), stroke: "#888", inset: 0.5 }),
-      Plot.text(cells, { x: "step", text: "bit", fill: (d) => (d.bit ? "white" : "black"), fontSize: 10 }),
+      Plot.text(cells, {
+        x: "step",
+        text: "bit",
+        fill: (d) => (d.bit ? "white" : "black"),
+        fontSize: bitSize,
+      }),
       Plot.text(["input"], { frameAnchor: "left", dx: -MARGIN_LEFT + 2, textAnchor: "start", fontSize: 10 }),
       ...(options.title
         ? [Plot.text([options.title], { frameAnchor: "top-left", dy: -16, fontWeight: "bold" })]
@@ -92,7 +100,10 @@ export function inputStrip(bits: readonly number[], options: { width: number; ti
 
 /** How the rows of every unit × time heatmap are ordered, written along their vertical axis. */
 export const UNIT_ORDER_LABEL = "units, sorted by r with the running count";
+/** The same, for panels too short for the full sentence. */
+export const SHORT_UNIT_ORDER_LABEL = "units, sorted by r";
 const UNIT_TICK_SPACING = 13;
+const LABEL_CHAR_WIDTH = 6;
 
 /** Every `n`-th row gets a tick label, `n` a power of two, so labels stay `UNIT_TICK_SPACING` px apart. */
 export function unitTickEvery(rows: number, plotHeight: number): number {
@@ -119,7 +130,10 @@ export function unitHeatmap(
   const height = options.height ?? Math.max(120, order.length * 4 + 70);
   const marginTop = 22;
   const marginBottom = options.xAxis === false ? 6 : 34;
-  const every = unitTickEvery(order.length, height - marginTop - marginBottom);
+  const plotHeight = height - marginTop - marginBottom;
+  const every = unitTickEvery(order.length, plotHeight);
+  const unitLabel = options.unitLabel ??
+    (UNIT_ORDER_LABEL.length * LABEL_CHAR_WIDTH <= plotHeight ? UNIT_ORDER_LABEL : SHORT_UNIT_ORDER_LABEL);
   const stepEvery = Math.max(
     1,
     Math.ceil((18 * steps.length) / (options.width - MARGIN_LEFT - MARGIN_RIGHT)),
@@ -145,7 +159,7 @@ export function unitHeatmap(
       type: "band",
       domain: order,
       padding: 0,
-      label: options.unitLabel ?? UNIT_ORDER_LABEL,
+      label: unitLabel,
       labelAnchor: "center",
       labelArrow: "none",
       labelOffset: MARGIN_LEFT - 10,
@@ -282,7 +296,7 @@ export function differenceBars(
     style: FONT,
     fx: { label: null, domain: [...new Set(rows.map((row) => row.source))] },
     x: { type: "band", label: "final #1 − #0", tickFormat: (d: number) => (d % 4 === 0 ? String(d) : "") },
-    y: { label: "share of sequences (%)", grid: true },
+    y: { label: "share of sequences (%)", grid: true, labelAnchor: "center", labelArrow: "none" },
     color: { ...LABEL_COLORS, legend: true, label: "label" },
     marks: [
       Plot.barY(rows, {
@@ -430,15 +444,14 @@ export function correlationBars(
   }));
   return plot({
     width,
-    height: 220,
+    height: 240,
     marginLeft: 50,
+    marginBottom: 46,
     style: FONT,
     x: {
       type: "band",
       domain: data.map((d) => String(d.unit)),
-      label: "unit (by |r|)",
-      tickRotate: -90,
-      tickSize: 0,
+      axis: null,
     },
     y: { label: "|r| with running count", domain: [0, 1], grid: true },
     color: {
@@ -448,6 +461,20 @@ export function correlationBars(
       label: "sign of r",
     },
     marks: [
+      Plot.axisX({
+        tickRotate: -90,
+        tickSize: 0,
+        tickPadding: 3,
+        fontSize: 8,
+        label: null,
+      }),
+      Plot.axisX({
+        ticks: [],
+        label: "unit, sorted by |r|",
+        labelAnchor: "center",
+        labelArrow: "none",
+        labelOffset: 34,
+      }),
       Plot.barY(data, { x: (d) => String(d.unit), y: (d) => Math.abs(d.r), fill: "sign" }),
       Plot.ruleY([threshold], { stroke: "#333", strokeDasharray: "4,3" }),
     ],
@@ -528,14 +555,16 @@ export function ablationFigure(study: AblationStudy, highlight: readonly number[
         strokeWidth: 6,
         dx: -10,
       }),
-      Plot.text(["intact", "chance"], {
-        x: cumulative.length,
-        y: (d: string) => (d === "intact" ? 100 * study.baseline : 50),
-        text: (d: string) => d,
-        dy: -7,
-        textAnchor: "end",
-        fontSize: 10,
-      }),
+      ...[["intact", 100 * study.baseline, -7], ["chance", 50, 16]].map(([text, y, dy]) =>
+        Plot.text([text], {
+          x: cumulative.length,
+          y,
+          dy: Number(dy),
+          textAnchor: "end",
+          fontSize: 10,
+          fill: "#555",
+        })
+      ),
     ],
   });
   return grid([bars, curve], 2);

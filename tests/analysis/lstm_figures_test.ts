@@ -4,6 +4,7 @@ import {
   examplesFigure,
   GATE_COLOR,
   sequenceFigure,
+  SHORT_UNIT_ORDER_LABEL,
   signedColor,
   trainingFigure,
   UNIT_ORDER_LABEL,
@@ -61,7 +62,16 @@ Deno.test("a heatmap of many units names a spaced subset of rows and says how th
   );
   ys.slice(1).forEach((y, index) => assert.ok(y - ys[index] >= 12, `labels ${y - ys[index]} px apart`));
   const yLabel = svg.querySelector('g[aria-label="y-axis label"] text')?.textContent;
-  assert.equal(yLabel, UNIT_ORDER_LABEL);
+  assert.equal(yLabel, SHORT_UNIT_ORDER_LABEL);
+  const tall = unitHeatmap({ grid: manyGrid, color: GATE_COLOR, title: "gate" }, {
+    unitOrder: order,
+    width: 580,
+    height: 400,
+  });
+  const tallLabel = [...tall.querySelectorAll("svg")].at(-1).querySelector(
+    'g[aria-label="y-axis label"] text',
+  );
+  assert.equal(tallLabel?.textContent, UNIT_ORDER_LABEL);
 });
 
 Deno.test("heatmap cells tile their rows without gaps", () => {
