@@ -295,7 +295,11 @@ export function differenceBars(
     marginLeft: 50,
     style: FONT,
     fx: { label: null, domain: [...new Set(rows.map((row) => row.source))] },
-    x: { type: "band", label: "final #1 − #0", tickFormat: (d: number) => (d % 4 === 0 ? String(d) : "") },
+    x: {
+      type: "band",
+      label: "final #1 − #0",
+      tickFormat: (d: number) => (d % 8 === 0 ? String(d).replace("-", "−") : ""),
+    },
     y: { label: "share of sequences (%)", grid: true, labelAnchor: "center", labelArrow: "none" },
     color: { ...LABEL_COLORS, legend: true, label: "label" },
     marks: [
@@ -308,6 +312,21 @@ export function differenceBars(
       Plot.ruleY([0]),
     ],
   });
+}
+
+/** Tick values 1, 2 and 5 × 10^k inside the range of `values`, or only the powers of ten when those are many. */
+export function logTicks(values: readonly number[]): number[] {
+  const positive = values.filter((value) => value > 0);
+  const [low, high] = [Math.min(...positive), Math.max(...positive)];
+  const ticks: number[] = [];
+  for (let power = Math.floor(Math.log10(low)); power <= Math.ceil(Math.log10(high)); power++) {
+    for (const mantissa of [1, 2, 5]) {
+      const tick = Number((mantissa * 10 ** power).toPrecision(1));
+      if (tick >= low && tick <= high) ticks.push(tick);
+    }
+  }
+  const powers = ticks.filter((tick) => Number.isInteger(Math.log10(tick)));
+  return ticks.length > 5 && powers.length >= 2 ? powers : ticks;
 }
 
 /** Training loss (log scale), accuracy and validation score, and the learning rate, per epoch. */
@@ -343,7 +362,7 @@ export function trainingFigure(history: readonly EpochLog[]): Node {
       type: "log",
       label: "training loss",
       tickFormat: exponent,
-      ticks: 4,
+      ticks: logTicks(history.map((h) => h.loss)),
     }),
     panel(
       [
@@ -357,7 +376,7 @@ export function trainingFigure(history: readonly EpochLog[]): Node {
       type: "log",
       label: "learning rate",
       tickFormat: exponent,
-      ticks: 4,
+      ticks: logTicks(history.map((h) => h.learningRate)),
     }),
   ], 3);
 }
