@@ -103,7 +103,7 @@ export const UNIT_ORDER_LABEL = "units, sorted by r with the running count";
 /** The same, for panels too short for the full sentence. */
 export const SHORT_UNIT_ORDER_LABEL = "units, sorted by r";
 const UNIT_TICK_SPACING = 13;
-const LABEL_CHAR_WIDTH = 6;
+const LABEL_CHAR_WIDTH = 5.6;
 
 /** Every `n`-th row gets a tick label, `n` a power of two, so labels stay `UNIT_TICK_SPACING` px apart. */
 export function unitTickEvery(rows: number, plotHeight: number): number {

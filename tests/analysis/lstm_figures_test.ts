@@ -3,6 +3,7 @@ import { showcaseSequences } from "../../chapters/lib/lstm_setup.ts";
 import {
   examplesFigure,
   GATE_COLOR,
+  logTicks,
   sequenceFigure,
   SHORT_UNIT_ORDER_LABEL,
   signedColor,
@@ -113,6 +114,20 @@ Deno.test("training and example figures render without a canvas and stay small",
   assert.ok(markupSize(trainingFigure(history)) > 1000);
   const examples = examplesFigure([{ bits: [1, 1, 0], label: 1 }, { bits: [0, 0, 1], label: 0 }]);
   assert.equal(examples.querySelectorAll("g[aria-label=cell] rect").length, 6);
+});
+
+Deno.test("log-axis ticks are 1, 2 and 5 × 10^k inside the data range, thinned to powers of ten on long ranges", () => {
+  const schedule = [0.005, 0.004, 0.0012, 0.00025];
+  const ticks = logTicks(schedule);
+  assert.ok(ticks.length >= 2);
+  for (const tick of ticks) {
+    assert.ok(tick >= Math.min(...schedule) && tick <= Math.max(...schedule));
+    assert.ok([1, 2, 5].includes(Number((tick / 10 ** Math.floor(Math.log10(tick))).toPrecision(2))));
+  }
+  const losses = [0.7, 0.05, 0.0006];
+  const powers = logTicks(losses);
+  assert.ok(powers.every((tick) => Number.isInteger(Math.round(Math.log10(tick) * 1e9) / 1e9)));
+  assert.ok(powers.length >= 3 && powers.length <= 5);
 });
 
 Deno.test("the showcase sequences have the requested length and a contrasting label", () => {
