@@ -91,6 +91,8 @@ function readAndDispose(t: tfCore.Tensor): Float32Array {
   return data;
 }
 
+/** Side of the Gaussian blur kernel applied every `blurEvery` steps. */
+export const BLUR_SIZE = 3;
 const gaussian3 = [1, 2, 1, 2, 4, 2, 1, 2, 1].map((v) => v / 16);
 
 /** Optimises one image per target, all in one batch, from a uniform grey start (pixels = sigmoid(params)). */
@@ -108,7 +110,7 @@ export function visualizeTargets(
   const params = tf.variable(grey);
   grey.dispose();
   const scales = tf.tensor1d(targets.map((t) => 1 / (t.scale ?? 1)));
-  const blurKernel = tf.tensor4d(gaussian3, [3, 3, 1, 1]);
+  const blurKernel = tf.tensor4d(gaussian3, [BLUR_SIZE, BLUR_SIZE, 1, 1]);
   const optimizer = tf.train.adam(o.learningRate);
   const evaluate = () => {
     const values = tf.tidy(() => objectives(model, tf.sigmoid(params) as tfCore.Tensor4D, targets));
