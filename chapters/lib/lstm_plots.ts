@@ -56,6 +56,21 @@ function keepSwatchesInline(node: Node): void {
   }
 }
 
+/** A row of colour swatches naming constant-coloured marks. */
+export function swatches(entries: readonly (readonly [string, string])[]): Node {
+  const key = Plot.legend({
+    document: plotDocument(),
+    color: {
+      type: "ordinal",
+      domain: entries.map(([name]) => name),
+      range: entries.map(([, color]) => color),
+    },
+    style: FONT,
+  } as unknown as Plot.LegendOptions);
+  keepSwatchesInline(key);
+  return key;
+}
+
 export function labelName(label: number): string {
   return LABEL_COLORS.domain[label];
 }
@@ -740,7 +755,13 @@ export function responseFigure(
   const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
   const values = response.flatMap((p) => [p.min, p.max]);
   const [ylo, yhi] = [Math.min(...values), Math.max(...values)];
-  return plot({
+  const key = swatches([
+    ["mean", "#1f77b4"],
+    ["min–max range", "#d2e4f0"],
+    ["straight line fitted near zero", "#d62728"],
+    ["where the line holds", "#d5ecd5"],
+  ]);
+  const chart = plot({
     width,
     height: 300,
     marginLeft: 50,
@@ -748,7 +769,7 @@ export function responseFigure(
     x: { label: "running #1 − #0", grid: true },
     y: { label: `cell state of unit ${unit}`, grid: true, domain: [ylo - 0.1, yhi + 0.1] },
     marks: [
-      Plot.rectX([linear], { x1: "low", x2: "high", fill: "#2ca02c", fillOpacity: 0.1 }),
+      Plot.rectX([linear], { x1: "low", x2: "high", fill: "#2ca02c", fillOpacity: 0.2 }),
       Plot.areaY(response, { x: "difference", y1: "min", y2: "max", fill: "#1f77b4", fillOpacity: 0.2 }),
       Plot.line(response, { x: "difference", y: "mean", stroke: "#1f77b4", strokeWidth: 2 }),
       Plot.line([lo, hi].map((d) => ({ d, v: linear.intercept + linear.slope * d })), {
@@ -761,6 +782,7 @@ export function responseFigure(
       Plot.ruleY([0]),
     ],
   });
+  return column([key, chart]);
 }
 
 /** Cell-state trajectories of a few units over each sequence (one panel per sequence), with the counter
