@@ -573,6 +573,7 @@ export function ablationFigure(study: AblationStudy, highlight: readonly number[
     style: FONT,
     x: {
       label: "k (top units by drop, ablated together)",
+      domain: [-0.8, cumulative.length + 0.3],
       ticks: cumulative.map((entry) => entry.k).filter((k) => k === 1 || k % 3 === 0),
       tickFormat: "d",
     },
@@ -587,7 +588,15 @@ export function ablationFigure(study: AblationStudy, highlight: readonly number[
         y2: 100 * Math.min(1, random.meanAccuracy + random.sdAccuracy),
         stroke: "#7f7f7f",
         strokeWidth: 6,
-        dx: -10,
+        dx: -7,
+      }),
+      Plot.text(["random"], {
+        x: 1,
+        y: 100 * Math.max(0, random.meanAccuracy - random.sdAccuracy),
+        dx: -7,
+        dy: 9,
+        fontSize: 10,
+        fill: "#555",
       }),
       ...[["intact", 100 * study.baseline, -7], ["chance", 50, 16]].map(([text, y, dy]) =>
         Plot.text([text], {
