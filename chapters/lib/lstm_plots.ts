@@ -313,7 +313,8 @@ export function differenceBars(
     x: {
       type: "band",
       label: "final #1 − #0",
-      tickFormat: (d: number) => (d % 8 === 0 ? String(d).replace("-", "−") : ""),
+      ticks: [...new Set(rows.map((row) => row.difference))].filter((d) => d % 8 === 0),
+      tickFormat: (d: number) => String(d).replace("-", "−"),
     },
     y: { label: "share of sequences (%)", grid: true, labelAnchor: "center", labelArrow: "none" },
     color: { ...LABEL_COLORS, legend: true, label: "label" },
