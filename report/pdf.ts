@@ -54,7 +54,8 @@ export function pageSizeCss(size: PageSize): string {
   return `@page { size: ${size === "Letter" ? "letter" : "A4"}; }`;
 }
 
-export function chromiumPrintArgs(userDataDir: string, pdfPath: string, url: string): string[] {
+/** Headless Chromium that stays offline and leaves nothing behind but its own temporary profile. */
+export function chromiumHeadlessArgs(userDataDir: string): string[] {
   return [
     "--headless",
     "--no-sandbox",
@@ -65,6 +66,12 @@ export function chromiumPrintArgs(userDataDir: string, pdfPath: string, url: str
     "--disable-sync",
     "--disable-dev-shm-usage",
     `--user-data-dir=${userDataDir}`,
+  ];
+}
+
+export function chromiumPrintArgs(userDataDir: string, pdfPath: string, url: string): string[] {
+  return [
+    ...chromiumHeadlessArgs(userDataDir),
     "--no-pdf-header-footer",
     "--generate-pdf-document-outline",
     `--print-to-pdf=${pdfPath}`,

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { endChromiumProcesses } from "../../report/pdf.ts";
+import { chromiumHeadlessArgs, endChromiumProcesses } from "../../report/pdf.ts";
 
 type Listener = (params: Record<string, unknown>) => void;
 
@@ -31,17 +31,9 @@ export async function launchPage(
   const userDataDir = await Deno.makeTempDir({ prefix: "report-browser-profile-" });
   const process = new Deno.Command(chromePath, {
     args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-dev-shm-usage",
+      ...chromiumHeadlessArgs(userDataDir),
       "--hide-scrollbars",
       `--window-size=${viewport.width},${viewport.height}`,
-      `--user-data-dir=${userDataDir}`,
       "--remote-debugging-port=0",
       "about:blank",
     ],
