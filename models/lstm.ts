@@ -33,6 +33,26 @@ export interface LstmCounterConfig {
 
 export const DEFAULT_LSTM_CONFIG: LstmCounterConfig = { units: 64, length: DEFAULT_SEQUENCE_LENGTH };
 
+/** The LSTM layer of the counter: tanh cell, explicit sigmoid gates (tfjs defaults to hardSigmoid), weights
+ * set afterwards from seeded values. */
+function counterLstmLayer(
+  units: number,
+  inputShape: number[],
+  extra: { name?: string; returnSequences?: boolean },
+) {
+  return tf.layers.lstm({
+    units,
+    inputShape,
+    activation: "tanh",
+    recurrentActivation: "sigmoid",
+    kernelInitializer: "zeros",
+    recurrentInitializer: "zeros",
+    biasInitializer: "zeros",
+    unitForgetBias: false,
+    ...extra,
+  });
+}
+
 export function buildLSTMCounter(
   config: LstmCounterConfig = DEFAULT_LSTM_CONFIG,
   seed: number = DEFAULT_LSTM_SEED,
@@ -40,17 +60,7 @@ export function buildLSTMCounter(
   const model = tf.sequential({
     name: "LSTMCounter",
     layers: [
-      tf.layers.lstm({
-        name: "lstm",
-        units: config.units,
-        inputShape: [config.length, 1],
-        activation: "tanh",
-        recurrentActivation: "sigmoid",
-        kernelInitializer: "zeros",
-        recurrentInitializer: "zeros",
-        biasInitializer: "zeros",
-        unitForgetBias: false,
-      }),
+      counterLstmLayer(config.units, [config.length, 1], { name: "lstm" }),
       tf.layers.dense({ name: "output", units: 1, activation: "sigmoid", kernelInitializer: "zeros" }),
     ],
   });
@@ -77,17 +87,7 @@ export function hiddenSequenceModel(model: LayersModel): tfLayers.Sequential {
   const inputShape = (lstm.batchInputShape ?? [null, DEFAULT_SEQUENCE_LENGTH, 1]).slice(1) as number[];
   const sequences = tf.sequential({
     layers: [
-      tf.layers.lstm({
-        units: config.units,
-        inputShape,
-        activation: "tanh",
-        recurrentActivation: "sigmoid",
-        kernelInitializer: "zeros",
-        recurrentInitializer: "zeros",
-        biasInitializer: "zeros",
-        unitForgetBias: false,
-        returnSequences: true,
-      }),
+      counterLstmLayer(config.units, inputShape, { returnSequences: true }),
     ],
   });
   sequences.layers[0].setWeights(lstm.getWeights());
