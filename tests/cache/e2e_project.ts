@@ -60,7 +60,8 @@ export function buildCommand(project: ScratchProject, overrides: Partial<BuildCo
 
 export interface ScratchBuild {
   run: BuildRun;
-  /** Blocks that executed in this build, as `chapter:index` lines written by the blocks themselves. */
+  /** Blocks that executed in this build, as `chapter:index` lines written by the blocks themselves, grouped by
+   * chapter in name order. */
   ran: string[];
   html: string;
 }
@@ -73,7 +74,10 @@ export async function buildScratch(
   const run = await runBuild(buildCommand(project, overrides), ROOT, denoEffects, silentReporter, {
     cacheDir: project.cacheDir,
   });
-  const ran = (await Deno.readTextFile(project.trace)).split("\n").filter((line) => line.length > 0);
+  const lines = (await Deno.readTextFile(project.trace)).split("\n").filter((line) => line.length > 0);
+  // Chapters may run side by side; within a chapter the order is the execution order (the sort is stable).
+  const chapterOf = (line: string) => line.slice(0, line.indexOf(":"));
+  const ran = lines.toSorted((a, b) => chapterOf(a).localeCompare(chapterOf(b)));
   const html = run.outcome.outputPath ? await Deno.readTextFile(run.outcome.outputPath) : "";
   return { run, ran, html };
 }
