@@ -1,5 +1,5 @@
 import { tfCore } from "../tf.ts";
-import { filterGradientAdjust, splitAdjust } from "./conv_geometry.ts";
+import { axesOf, filterGradientAdjust, splitAdjust } from "./conv_geometry.ts";
 import { type KernelBackend, type TensorInfo, withKernelCalls } from "./kernel_calls.ts";
 import { cropSpatial, explicitPadding } from "./spatial.ts";
 
@@ -22,20 +22,9 @@ export function conv2dBackpropFilterViaConv2D(
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  const rows = splitAdjust(filterGradientAdjust({
-    input: info.inHeight,
-    output: info.outHeight,
-    filter: info.filterHeight,
-    stride: info.strideHeight,
-    padBefore: info.padInfo.top,
-  }));
-  const cols = splitAdjust(filterGradientAdjust({
-    input: info.inWidth,
-    output: info.outWidth,
-    filter: info.filterWidth,
-    stride: info.strideWidth,
-    padBefore: info.padInfo.left,
-  }));
+  const axes = axesOf(info);
+  const rows = splitAdjust(filterGradientAdjust(axes.rows));
+  const cols = splitAdjust(filterGradientAdjust(axes.cols));
   return withKernelCalls(backend, backendName, (calls) => {
     const channelsAsBatch = calls.transpose(cropSpatial(calls, x, rows.crop, cols.crop), [3, 1, 2, 0]);
     const batchAsInput = calls.transpose(dy, [1, 2, 0, 3]);

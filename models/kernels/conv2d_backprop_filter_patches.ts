@@ -1,5 +1,5 @@
 import { tfCore } from "../tf.ts";
-import { type AxisGeometry, splitAdjust } from "./conv_geometry.ts";
+import { axesOf, type AxisGeometry, splitAdjust } from "./conv_geometry.ts";
 import { hostArrays } from "./host_arrays.ts";
 import { type KernelBackend, type TensorInfo, withKernelCalls } from "./kernel_calls.ts";
 import { cropSpatial, explicitPadding } from "./spatial.ts";
@@ -40,20 +40,9 @@ export function conv2dBackpropFilterViaPatches(
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  const rowsAdjust = forwardAdjust({
-    input: info.inHeight,
-    output: info.outHeight,
-    filter: fh,
-    stride: info.strideHeight,
-    padBefore: info.padInfo.top,
-  });
-  const colsAdjust = forwardAdjust({
-    input: info.inWidth,
-    output: info.outWidth,
-    filter: fw,
-    stride: info.strideWidth,
-    padBefore: info.padInfo.left,
-  });
+  const axes = axesOf(info);
+  const rowsAdjust = forwardAdjust(axes.rows);
+  const colsAdjust = forwardAdjust(axes.cols);
   const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
   const arrays = hostArrays(backend, backendName);
   return withKernelCalls(backend, backendName, (calls) => {

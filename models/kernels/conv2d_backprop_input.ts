@@ -1,5 +1,5 @@
 import { tfCore } from "../tf.ts";
-import { inputGradientAdjust, splitAdjust } from "./conv_geometry.ts";
+import { axesOf, inputGradientAdjust, splitAdjust } from "./conv_geometry.ts";
 import { type KernelBackend, type TensorInfo, withKernelCalls } from "./kernel_calls.ts";
 import { cropSpatial, explicitPadding, zeroStuff } from "./spatial.ts";
 
@@ -22,20 +22,9 @@ export function conv2dBackpropInputViaConv2D(
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  const rows = splitAdjust(inputGradientAdjust({
-    input: info.inHeight,
-    output: info.outHeight,
-    filter: info.filterHeight,
-    stride: info.strideHeight,
-    padBefore: info.padInfo.top,
-  }));
-  const cols = splitAdjust(inputGradientAdjust({
-    input: info.inWidth,
-    output: info.outWidth,
-    filter: info.filterWidth,
-    stride: info.strideWidth,
-    padBefore: info.padInfo.left,
-  }));
+  const axes = axesOf(info);
+  const rows = splitAdjust(inputGradientAdjust(axes.rows));
+  const cols = splitAdjust(inputGradientAdjust(axes.cols));
   return withKernelCalls(backend, backendName, (calls) => {
     const stuffed = zeroStuff(calls, dy, info.strideHeight, info.strideWidth);
     const cropped = cropSpatial(calls, stuffed, rows.crop, cols.crop);

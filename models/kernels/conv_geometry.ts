@@ -1,4 +1,5 @@
 /** Index arithmetic for expressing convolution gradients as forward convolutions (NHWC, no dilation). */
+import type { tfCore } from "../tf.ts";
 
 export interface AxisGeometry {
   /** Input length along this axis (H or W). */
@@ -44,5 +45,25 @@ export function splitAdjust(adjust: AxisAdjust): { crop: AxisAdjust; pad: AxisAd
   return {
     crop: { before: Math.max(0, -adjust.before), after: Math.max(0, -adjust.after) },
     pad: { before: Math.max(0, adjust.before), after: Math.max(0, adjust.after) },
+  };
+}
+
+/** The row and column geometry of a forward convolution. */
+export function axesOf(info: tfCore.backend_util.Conv2DInfo): { rows: AxisGeometry; cols: AxisGeometry } {
+  return {
+    rows: {
+      input: info.inHeight,
+      output: info.outHeight,
+      filter: info.filterHeight,
+      stride: info.strideHeight,
+      padBefore: info.padInfo.top,
+    },
+    cols: {
+      input: info.inWidth,
+      output: info.outWidth,
+      filter: info.filterWidth,
+      stride: info.strideWidth,
+      padBefore: info.padInfo.left,
+    },
   };
 }
