@@ -61,16 +61,14 @@ export function lstmWeights(model: LayersModel): LstmWeights {
   };
 }
 
-/** Replays every row of `set` and records all gates and states. */
-export function replay(weights: LstmWeights, set: CountingSet, options: ReplayOptions = {}): LstmTrace {
-  const { units } = weights;
-  const { count, length } = set;
+/** A zero-filled trace for `count` sequences of `length` steps through `units` units. */
+export function emptyTrace(count: number, length: number, units: number): LstmTrace {
   const size = count * length * units;
-  const trace: LstmTrace = {
+  return {
     count,
     length,
     units,
-    inputs: set.bits.slice(),
+    inputs: new Float32Array(count * length),
     inputGate: new Float32Array(size),
     forgetGate: new Float32Array(size),
     candidate: new Float32Array(size),
@@ -79,6 +77,14 @@ export function replay(weights: LstmWeights, set: CountingSet, options: ReplayOp
     hidden: new Float32Array(size),
     probability: new Float32Array(count),
   };
+}
+
+/** Replays every row of `set` and records all gates and states. */
+export function replay(weights: LstmWeights, set: CountingSet, options: ReplayOptions = {}): LstmTrace {
+  const { units } = weights;
+  const { count, length } = set;
+  const trace = emptyTrace(count, length, units);
+  trace.inputs.set(set.bits);
   const batchSize = options.batchSize ?? 4096;
   const cell = new LstmCell(weights, options.ablate);
   try {

@@ -1,5 +1,5 @@
 import { trainedLSTMCounter } from "../../models/lstm.ts";
-import type { LstmTrace } from "../../models/lstm_replay.ts";
+import { emptyTrace, type LstmTrace } from "../../models/lstm_replay.ts";
 import type { LayersModel } from "../../models/tf.ts";
 import { createRng } from "../../models/seed.ts";
 
@@ -10,20 +10,7 @@ export function syntheticTrace(
 ): LstmTrace {
   const { count, length, units, counter, slope } = options;
   const rng = createRng(11);
-  const size = count * length * units;
-  const trace: LstmTrace = {
-    count,
-    length,
-    units,
-    inputs: new Float32Array(count * length),
-    inputGate: new Float32Array(size),
-    forgetGate: new Float32Array(size),
-    candidate: new Float32Array(size),
-    outputGate: new Float32Array(size),
-    cell: new Float32Array(size),
-    hidden: new Float32Array(size),
-    probability: new Float32Array(count),
-  };
+  const trace = emptyTrace(count, length, units);
   for (let row = 0; row < count; row++) {
     let difference = 0;
     for (let step = 0; step < length; step++) {
