@@ -1,4 +1,4 @@
-/** A content-addressed store of trained models under `.cache/models/`, safe against concurrent builds. */
+/** A content-addressed store of trained models under `.cache/computed/models/`, safe against concurrent builds. */
 import { fileURLToPath } from "node:url";
 import { join, relative, resolve } from "node:path";
 import { type LayersModel, tf, tfCore } from "./tf.ts";
@@ -51,8 +51,13 @@ const LOCK_STALE_MS = 2 * 60 * 60 * 1000;
 const STAGING_PREFIX = ".staging-";
 const STAGING_ABANDONED_MS = 60 * 60 * 1000;
 
+/** The stored-computation area: the build tells a chapter process where it is; elsewhere the project's. */
+export function computedDir(): string {
+  return Deno.env.get("REPORT_COMPUTED_DIR") ?? join(PROJECT_ROOT, ".cache", "computed");
+}
+
 export function defaultStoreDir(): string {
-  return join(PROJECT_ROOT, ".cache", "models");
+  return join(computedDir(), "models");
 }
 
 /** Returns the stored model for `spec`, or builds and trains it (once, even across processes) and stores it. */

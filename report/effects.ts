@@ -4,6 +4,15 @@ export interface ChildProcess {
   stderr: ReadableStream<Uint8Array>;
   status: Promise<{ code: number; signal: string | null }>;
   kill(): void;
+  /** Closes the child's stdin (a child started with `tether` reads it to notice that its parent is gone). */
+  closeStdin(): void;
+}
+
+export interface SpawnOptions {
+  /** The child's whole environment (nothing inherited); default: the parent's. */
+  env?: Record<string, string>;
+  /** Give the child a stdin pipe that stays open while the parent lives and closes when it dies. */
+  tether?: boolean;
 }
 
 /** Progress goes to `write` (stdout), problems to `error` (stderr); `interactive` allows a live status line. */
@@ -16,6 +25,8 @@ export interface Terminal {
 
 export interface Effects {
   readTextFile(path: string): Promise<string>;
+  /** The bytes of a file (chapters are decoded strictly, so a bad byte is reported where it is). */
+  readFile(path: string): Promise<Uint8Array>;
   writeTextFile(path: string, text: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   makeDirectory(path: string): Promise<void>;
@@ -23,7 +34,9 @@ export interface Effects {
   /** Names of the entries of a directory. */
   listDirectory(path: string): Promise<string[]>;
   exists(path: string): Promise<boolean>;
-  spawn(command: string, args: string[], cwd: string): ChildProcess;
+  spawn(command: string, args: string[], cwd: string, options?: SpawnOptions): ChildProcess;
+  /** The build's environment variables. */
+  environment(): Record<string, string>;
   /** Milliseconds from an arbitrary origin. */
   now(): number;
   terminal: Terminal;
@@ -33,6 +46,7 @@ export interface Effects {
 
 export const denoEffects: Effects = {
   readTextFile: (path) => Deno.readTextFile(path),
+  readFile: (path) => Deno.readFile(path),
   writeTextFile: (path, text) => Deno.writeTextFile(path, text),
   rename: (from, to) => Deno.rename(from, to),
   makeDirectory: (path) => Deno.mkdir(path, { recursive: true }),
@@ -43,9 +57,16 @@ export const denoEffects: Effects = {
     return names;
   },
   exists: (path) => Deno.stat(path).then(() => true, () => false),
-  spawn(command, args, cwd) {
-    const child = new Deno.Command(command, { args, cwd, stdin: "null", stdout: "piped", stderr: "piped" })
-      .spawn();
+  spawn(command, args, cwd, options = {}) {
+    const child = new Deno.Command(command, {
+      args,
+      cwd,
+      stdin: options.tether ? "piped" : "null",
+      stdout: "piped",
+      stderr: "piped",
+      ...(options.env ? { env: options.env, clearEnv: true } : {}),
+    }).spawn();
+    let stdinOpen = options.tether === true;
     return {
       stdout: child.stdout,
       stderr: child.stderr,
@@ -55,8 +76,14 @@ export const denoEffects: Effects = {
           child.kill("SIGKILL");
         } catch { /* already exited */ }
       },
+      closeStdin: () => {
+        if (!stdinOpen) return;
+        stdinOpen = false;
+        child.stdin.close().catch(() => {});
+      },
     };
   },
+  environment: () => Deno.env.toObject(),
   now: () => performance.now(),
   terminal: {
     interactive: Deno.stdout.isTerminal() && Deno.env.get("TERM") !== "dumb",

@@ -2,11 +2,13 @@ import { join, resolve } from "node:path";
 import { build, type BuildOutcome } from "./build.ts";
 import { type CachingExecutor, cachingExecutor } from "./cache/caching_executor.ts";
 import { cachedParser } from "./cache/parse_cache.ts";
-import { openCacheStore } from "./cache/store.ts";
+import { describeProblem, openCacheStore } from "./cache/store.ts";
 import { type BuildCommand, defaultJobs } from "./cli.ts";
 import type { Effects } from "./effects.ts";
 import { describeEnvironment } from "./environment.ts";
+import { displayPath, fileErrorReason } from "./errors.ts";
 import type { PdfStep } from "./pdf.ts";
+import { formatProblem, type Problem } from "./problems.ts";
 import { buildSummaryHtml } from "./summary/appendix.ts";
 import type { BuildReporter } from "./terminal.ts";
 
@@ -36,6 +38,39 @@ async function readOptional(path: string): Promise<string> {
   }
 }
 
+/** Subfolders of the cache folder that other parts of the build create (and fail on a file in their place). */
+const CACHE_FOLDERS = ["blocks", "parsed", "run", "typecheck"];
+
+/** Makes sure the cache folder exists and can be written before anything uses it: a problem when it is a file or
+ * cannot be written; a file where one of its subfolders belongs is removed (one line each). */
+export async function prepareCacheDir(
+  root: string,
+  cacheDir: string,
+  log: (line: string) => void,
+): Promise<Problem | undefined> {
+  const shown = displayPath(root, cacheDir);
+  const info = await Deno.stat(cacheDir).catch(() => undefined);
+  if (info && !info.isDirectory) {
+    return { message: `cannot use ${shown} as the cache folder: it is a file (move it away or delete it)` };
+  }
+  try {
+    await Deno.mkdir(cacheDir, { recursive: true });
+    const probe = join(cacheDir, `.write-check-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`);
+    await Deno.writeTextFile(probe, "");
+    await Deno.remove(probe);
+  } catch (error) {
+    return { message: `cannot write the cache folder ${shown}: ${fileErrorReason(error)}` };
+  }
+  for (const name of CACHE_FOLDERS) {
+    const path = join(cacheDir, name);
+    const entry = await Deno.lstat(path).catch(() => undefined);
+    if (!entry || entry.isDirectory) continue;
+    await Deno.remove(path).catch(() => {});
+    log(`cache: removed a file where the folder ${displayPath(root, path)} belongs`);
+  }
+  return undefined;
+}
+
 /** A whole build as the command line runs it: cached execution, badges, build summary, then the PDF. */
 export async function runBuild(
   command: BuildCommand,
@@ -47,15 +82,21 @@ export async function runBuild(
   const { signal } = settings;
   const started = effects.now();
   const cacheDir = resolve(root, settings.cacheDir ?? CACHE_DIR);
+  const cacheProblem = await prepareCacheDir(root, cacheDir, (line) => reporter.info(line));
   const cache = cachingExecutor({
     root,
     cacheDir,
     fresh: command.fresh,
     reproducible: command.reproducible,
+    environment: effects.environment(),
     log: (line) => reporter.info(line),
     run: async (chapter, settings, observer) =>
       (await import("./execute/executor.ts")).executeChapter(chapter, settings, effects, observer),
   });
+  if (cacheProblem) {
+    reporter.problem(formatProblem(cacheProblem, () => undefined));
+    return { outcome: { ok: false, problems: [cacheProblem], executed: [] }, cache, htmlSeconds: 0 };
+  }
   const templateDir = join(root, "templates");
   const [summaryCss, pdfCss] = await Promise.all([
     readOptional(join(templateDir, "build-summary.css")),
@@ -82,7 +123,11 @@ export async function runBuild(
       parse: cachedParser(
         root,
         cacheDir,
-        openCacheStore({ dir: join(cacheDir, "parsed") }),
+        openCacheStore({
+          dir: join(cacheDir, "parsed"),
+          onProblem: (problem) => reporter.info(describeProblem(problem)),
+        }),
+        (line) => reporter.info(line),
       ),
       styles: { css: summaryCss, printCss: pdfCss },
       appendix: (executed) =>

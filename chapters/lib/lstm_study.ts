@@ -1,7 +1,6 @@
 /** Every analysis of the trained LSTMCounter that Part 2 reports, computed once per model and analysis code
- * and kept as JSON in `.cache/lstm-study/`, so that each chapter (its own process) reads the same numbers. */
+ * and kept as JSON in `.cache/computed/lstm-study/`, so that each chapter (its own process) reads the same numbers. */
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type AblationStudy, ablationStudy } from "../../models/analysis/lstm/ablation.ts";
 import {
   counterUnits,
@@ -31,7 +30,7 @@ import { concatSets, randomCountingSet } from "../../models/data/counting.ts";
 import type { LstmProfile } from "../../models/lstm.ts";
 import { replay } from "../../models/lstm_replay.ts";
 import { deriveSeed } from "../../models/seed.ts";
-import { sha256Hex, stableJson } from "../../models/store.ts";
+import { computedDir, sha256Hex, stableJson } from "../../models/store.ts";
 import { progress } from "../../report/progress.ts";
 import type { LstmSetup } from "./lstm_setup.ts";
 
@@ -128,7 +127,7 @@ const STUDY_SOURCES = [
   "./lstm_study.ts",
 ];
 
-const CACHE_DIR = fileURLToPath(new URL("../../.cache/lstm-study/", import.meta.url));
+const CACHE_DIR = join(computedDir(), "lstm-study");
 
 export async function lstmStudy(setup: LstmSetup): Promise<LstmStudy> {
   const settings = LSTM_STUDY[setup.profile];

@@ -7,6 +7,7 @@ import { fileImportMemo, type ImportMemo } from "./import_memo.ts";
 import { inlineFromScope } from "./inline_from_scope.ts";
 import { restorableScope } from "./scope_restore.ts";
 import { dependencyHash } from "./lockfile.ts";
+import { declaredValues } from "../execute/sandbox.ts";
 import { closureHash, localModuleClosure } from "./module_graph.ts";
 import { type CacheStore, describeProblem, openCacheStore } from "./store.ts";
 
@@ -44,6 +45,8 @@ export interface CachingExecutorOptions {
   reproducible: boolean;
   run: BlockRunner;
   log?: (line: string) => void;
+  /** The build's environment: the values of the variables a chapter declares join its blocks' keys. */
+  environment?: Readonly<Record<string, string>>;
 }
 
 export interface CachingExecutor {
@@ -102,7 +105,13 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
       store,
       memo,
       fresh: options.fresh,
-      context: { engine, dependencies, params: settings.params, backend: settings.params.backend ?? "auto" },
+      context: {
+        engine,
+        dependencies,
+        params: settings.params,
+        backend: settings.params.backend ?? "auto",
+        env: declaredValues(chapter.env, options.environment ?? {}),
+      },
     });
     const inlineResults = chapter.inlines.map((_, index) => lookup.inlineHits[index]);
     let inlinesFromScope = 0;

@@ -21,6 +21,8 @@ export interface ChapterKeyContext {
   params: Readonly<Record<string, string>>;
   /** The tfjs backend asked for (`params.backend` unless overridden). */
   backend: string;
+  /** Values of the environment variables the chapter declares (`null` when unset). */
+  env?: Readonly<Record<string, string | null>>;
 }
 
 export interface BlockKeyInput {
@@ -43,6 +45,7 @@ export function contextHash(context: ChapterKeyContext): string {
     context.dependencies,
     canonicalJson(context.params),
     context.backend,
+    canonicalJson(context.env ?? {}),
   ]);
 }
 

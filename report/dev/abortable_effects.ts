@@ -8,8 +8,8 @@ export function abortableEffects(effects: Effects, signal: AbortSignal): Effects
   }, { once: true });
   return {
     ...effects,
-    spawn(command, args, cwd) {
-      const child = effects.spawn(command, args, cwd);
+    spawn(command, args, cwd, options) {
+      const child = effects.spawn(command, args, cwd, options);
       children.add(child);
       child.status.finally(() => children.delete(child));
       if (signal.aborted) child.kill();

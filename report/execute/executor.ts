@@ -1,13 +1,17 @@
+/** Runs a chapter's blocks in its own sandboxed process: plan → spawn → record → results. */
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Effects } from "../effects.ts";
+import { MessageDecoder } from "../runtime/protocol.ts";
+import type { BlockResult, Chapter, ChapterResult, InlineResult, Output } from "../types.ts";
 import type { ProgressUpdate } from "../progress.ts";
-import { type ChildMessage, MessageDecoder } from "../runtime/protocol.ts";
-import type { BlockResult, Chapter, ChapterResult, InlineResult, SerializedError } from "../types.ts";
-import { planChapter } from "./plan.ts";
 import type { ScopeSnapshot } from "../cache/scope_snapshot.ts";
+import { blockStopError, inlineStopError, type Stop } from "./failures.ts";
+import { planChapter } from "./plan.ts";
+import { ChapterRecorder } from "./recorder.ts";
+import { openRunDir, sweepRunDirs } from "./run_dir.ts";
+import { sandboxCommand } from "./sandbox.ts";
 
-export const RUNTIME_ENTRY = fileURLToPath(new URL("../runtime/run_chapter.ts", import.meta.url));
+export { RUNTIME_ENTRY } from "./sandbox.ts";
 
 /** Inline `${…}` expressions should be quick; one that hangs is stopped after this long. */
 export const INLINE_TIMEOUT_SECONDS = 60;
@@ -40,20 +44,8 @@ export const silentObserver: ExecutionObserver = {
   stderr: () => {},
 };
 
-/** The command line of a chapter process: read the project, write only `.cache/`, read env, no network. */
-export function chapterProcessArgs(root: string, cacheDir: string, planPath: string): string[] {
-  return [
-    "run",
-    "--no-prompt",
-    `--allow-read=${root}`,
-    `--allow-write=${cacheDir}`,
-    "--allow-env",
-    "--config",
-    join(root, "deno.json"),
-    RUNTIME_ENTRY,
-    planPath,
-  ];
-}
+/** Turns an output arriving from a chapter process into what the build keeps (e.g. sanitised markup). */
+export type OutputAdmission = (output: Output) => Output;
 
 /** Runs a chapter's blocks in order in its own process, restarting after a timeout when `keepGoing`. */
 export async function executeChapter(
@@ -61,6 +53,7 @@ export async function executeChapter(
   settings: ExecuteSettings,
   effects: Effects,
   observer: ExecutionObserver = silentObserver,
+  admit?: OutputAdmission,
 ): Promise<ChapterResult> {
   const results = new Map<number, BlockResult>();
   const skip = new Set<number>();
@@ -68,19 +61,20 @@ export async function executeChapter(
   let inlines: InlineResult[] | undefined;
   const scopes: Record<number, ScopeSnapshot> = {};
   let restore = settings.restore;
-  const runDir = join(settings.cacheDir, "run", `${chapter.name}-${effects.nonce().slice(0, 12)}`);
+  await sweepRunDirs(settings.cacheDir);
+  const runDir = await openRunDir(settings.cacheDir, `${chapter.name}-${effects.nonce().slice(0, 12)}`);
+  const dependencies = await importMapKeys(effects, settings.root);
   try {
     while (true) {
-      const attempt = await runAttempt(
-        chapter,
-        { ...settings, restore },
+      const attempt = await runAttempt(chapter, { ...settings, restore, startAt }, {
         effects,
         observer,
-        runDir,
-        startAt,
+        runDir: runDir.path,
         skip,
         results,
-      );
+        dependencies,
+        admit,
+      });
       inlines = attempt.inlines;
       Object.assign(scopes, attempt.scopes);
       restore = undefined;
@@ -90,12 +84,31 @@ export async function executeChapter(
       if (startAt >= chapter.blocks.length && chapter.inlines.length === 0) break;
     }
   } finally {
-    if (!Deno.env.get("REPORT_KEEP_RUN")) await effects.remove(runDir);
+    await runDir.release(Boolean(effects.environment().REPORT_KEEP_RUN));
   }
   const blocks = chapter.blocks.map((block) =>
     results.get(block.index) ?? { index: block.index, status: "not-run" as const, outputs: [], seconds: 0 }
   );
   return { blocks, inlines, scopes };
+}
+
+async function importMapKeys(effects: Effects, root: string): Promise<string[]> {
+  try {
+    const config = JSON.parse(await effects.readTextFile(join(root, "deno.json")));
+    return Object.keys(config.imports ?? {});
+  } catch {
+    return [];
+  }
+}
+
+interface AttemptContext {
+  effects: Effects;
+  observer: ExecutionObserver;
+  runDir: string;
+  skip: ReadonlySet<number>;
+  results: Map<number, BlockResult>;
+  dependencies: readonly string[];
+  admit?: OutputAdmission;
 }
 
 interface Attempt {
@@ -105,16 +118,13 @@ interface Attempt {
   abortedAt?: number;
 }
 
+/** One chapter process, from spawn to exit. */
 async function runAttempt(
   chapter: Chapter,
-  settings: ExecuteSettings,
-  effects: Effects,
-  observer: ExecutionObserver,
-  runDir: string,
-  startAt: number,
-  skip: ReadonlySet<number>,
-  results: Map<number, BlockResult>,
+  settings: ExecuteSettings & { startAt: number },
+  context: AttemptContext,
 ): Promise<Attempt> {
+  const { effects, observer, runDir } = context;
   const nonce = effects.nonce();
   const { files } = planChapter({
     chapter,
@@ -123,111 +133,58 @@ async function runAttempt(
     nonce,
     params: settings.params,
     stopOnError: !settings.keepGoing,
-    startAt,
-    skip,
+    startAt: settings.startAt,
+    skip: context.skip,
     restore: settings.restore,
+    dependencies: context.dependencies,
   });
-  await effects.makeDirectory(runDir);
   for (const file of files) await effects.writeTextFile(file.path, file.text);
-  const planPath = join(runDir, "plan.json");
-  const child = effects.spawn(
-    Deno.execPath(),
-    chapterProcessArgs(settings.root, settings.cacheDir, planPath),
-    settings.root,
+  const environment = effects.environment();
+  const command = sandboxCommand({
+    root: settings.root,
+    cacheDir: settings.cacheDir,
+    runDir,
+    planPath: join(runDir, "plan.json"),
+    declared: chapter.env,
+    environment,
+  });
+  const child = effects.spawn(Deno.execPath(), command.args, settings.root, {
+    env: command.env,
+    tether: true,
+  });
+  const recorder = new ChapterRecorder(
+    context.results,
+    settings.startAt,
+    observer,
+    effects.now,
+    context.admit,
   );
+  const watchdog = new Watchdog(() => child.kill());
+  const inlineTimeout = settings.inlineTimeout ?? INLINE_TIMEOUT_SECONDS;
 
   const decoder = new MessageDecoder(nonce);
-  let current: BlockResult | undefined;
-  let started = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut: number | undefined;
-  let done = false;
-  const inlines: InlineResult[] = [];
-  let runningInline: number | undefined;
-  const inlineTimeout = settings.inlineTimeout ?? INLINE_TIMEOUT_SECONDS;
-  let inlineTimedOut = false;
-  const scopes: Record<number, ScopeSnapshot> = {};
   const stderrTail: string[] = [];
-
-  /** A block times out after `seconds` without finishing or reporting progress (long training keeps going). */
-  const armBlockTimer = (index: number, seconds: number) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      timedOut = index;
-      child.kill();
-    }, seconds * 1000);
-  };
-
-  const handle = (message: ChildMessage) => {
-    switch (message.type) {
-      case "block-start": {
-        const block = chapter.blocks[message.index];
-        current = { index: message.index, status: "ok", outputs: [], seconds: 0 };
-        started = effects.now();
-        armBlockTimer(message.index, block.options.timeout);
-        observer.blockStarted(message.index);
-        break;
-      }
-      case "output":
-        current?.outputs.push(message.output);
-        break;
-      case "progress":
-        if (current?.index === message.index) {
-          armBlockTimer(message.index, chapter.blocks[message.index].options.timeout);
-        }
-        observer.blockProgress(message.index, message.update);
-        break;
-      case "block-end": {
-        clearTimeout(timer);
-        const finished = current;
-        current = undefined;
-        if (!finished) break;
-        const result: BlockResult = {
-          ...finished,
-          status: message.status,
-          error: message.error,
-          seconds: message.seconds,
-          ...(message.backend ? { backend: message.backend } : {}),
-        };
-        if (message.index < startAt) {
-          if (results.has(message.index)) break;
-          result.outputs = [];
-        }
-        results.set(message.index, result);
-        observer.blockFinished(result);
-        break;
-      }
-      case "inline-start":
-        runningInline = message.index;
-        timer = setTimeout(() => {
-          inlineTimedOut = true;
-          child.kill();
-        }, inlineTimeout * 1000);
-        break;
-      case "inline":
-        clearTimeout(timer);
-        runningInline = undefined;
-        inlines[message.index] = message.result;
-        break;
-      case "scope":
-        scopes[message.index] = message.snapshot;
-        break;
-      case "done":
-        done = true;
-        break;
-    }
-  };
-
   const readStdout = (async () => {
     for await (const chunk of decodeText(child.stdout)) {
       for (const piece of decoder.push(chunk)) {
-        if (piece.kind === "message") handle(piece.message);
-        else if (current && current.index >= startAt) {
-          current.outputs.push({ kind: "console", stream: "log", text: piece.text });
+        if (piece.kind === "text") {
+          recorder.stray(piece.text);
+          continue;
         }
+        const message = piece.message;
+        recorder.handle(message);
+        if (
+          message.type === "block-start" ||
+          message.type === "progress" && message.index === recorder.current?.index
+        ) {
+          watchdog.arm({ kind: "block-timeout" }, chapter.blocks[message.index].options.timeout);
+        } else if (message.type === "block-end" || message.type === "inline") watchdog.disarm();
+        else if (message.type === "inline-start") {
+          watchdog.arm({ kind: "inline-timeout", seconds: inlineTimeout }, inlineTimeout);
+        } else if (message.type === "done") child.closeStdin();
       }
     }
-    for (const piece of decoder.flush()) if (piece.kind === "message") handle(piece.message);
+    for (const piece of decoder.flush()) if (piece.kind === "message") recorder.handle(piece.message);
   })();
   const readStderr = (async () => {
     for await (const chunk of decodeText(child.stderr)) {
@@ -238,63 +195,67 @@ async function runAttempt(
   })();
   const status = await child.status;
   await Promise.all([readStdout, readStderr]);
-  clearTimeout(timer);
+  watchdog.disarm();
+  child.closeStdin();
+  if (recorder.lingered) {
+    observer.stderr(
+      `${chapter.path}: timers or other work were still pending after the last block; they were stopped\n`,
+    );
+  }
+  const stop: Stop = watchdog.fired ??
+    { kind: "exit", code: status.code, signal: status.signal, stderr: stderrTail.join("").trim() };
 
-  if (current) {
-    const block = chapter.blocks[current.index];
-    const error: SerializedError = timedOut !== undefined
-      ? {
-        name: "TimeoutError",
-        message:
-          `block ran ${block.options.timeout} s without finishing or reporting progress (set it with //| timeout: SECONDS)`,
-        stack: "",
-        location: { file: chapter.path, line: block.fenceLine, column: 1 },
-      }
-      : {
-        name: "ProcessError",
-        message:
-          `the chapter process exited with code ${status.code}${status.signal ? ` (${status.signal})` : ""}` +
-          `\n${stderrTail.join("").trim()}`,
-        stack: "",
-        location: { file: chapter.path, line: block.fenceLine, column: 1 },
-      };
+  if (recorder.current) {
+    const index = recorder.current.index;
     const result: BlockResult = {
-      ...current,
-      status: timedOut !== undefined ? "timeout" : "error",
-      error,
-      seconds: (effects.now() - started) / 1000,
+      ...recorder.current,
+      status: stop.kind === "block-timeout" ? "timeout" : "error",
+      error: blockStopError(chapter, index, stop),
+      seconds: (effects.now() - recorder.startedAt) / 1000,
     };
-    results.set(current.index, result);
+    context.results.set(index, result);
     observer.blockFinished(result);
-    return { abortedAt: current.index, scopes };
+    return { abortedAt: index, scopes: recorder.scopes };
   }
-  if (runningInline !== undefined) {
-    const stopped = runningInline;
-    chapter.inlines.slice(stopped).forEach((inline) => {
-      inlines[inline.index] = {
-        ok: false,
-        error: {
-          name: inline.index !== stopped ? "NotEvaluated" : inlineTimedOut ? "TimeoutError" : "ProcessError",
-          message: inline.index !== stopped
-            ? "not evaluated: an earlier inline expression stopped the chapter process"
-            : inlineTimedOut
-            ? `inline expression did not finish within ${inlineTimeout} s`
-            : `the chapter process exited with code ${status.code} while evaluating this expression\n` +
-              stderrTail.join("").trim(),
-          stack: "",
-          location: inline.location,
-        },
-      };
-    });
-    return { inlines, scopes };
+  const inlines = recorder.inlines;
+  if (recorder.runningInline !== undefined) {
+    const stopped = recorder.runningInline;
+    for (const inline of chapter.inlines.slice(stopped)) {
+      inlines[inline.index] = { ok: false, error: inlineStopError(chapter, inline.index, stopped, stop) };
+    }
+    return { inlines, scopes: recorder.scopes };
   }
-  if (!done) {
+  if (!recorder.done) {
     throw new Error(
       `${chapter.path}: the chapter process exited with code ${status.code} before running any block\n` +
         stderrTail.join("").trim(),
     );
   }
-  return { inlines: chapter.inlines.length === inlines.length ? inlines : undefined, scopes };
+  return {
+    inlines: chapter.inlines.length === inlines.length ? inlines : undefined,
+    scopes: recorder.scopes,
+  };
+}
+
+/** One timer per process: a block or inline expression that runs too long has the process killed. */
+class Watchdog {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  fired: Stop | undefined;
+
+  constructor(private readonly kill: () => void) {}
+
+  arm(stop: Stop, seconds: number): void {
+    this.disarm();
+    this.#timer = setTimeout(() => {
+      this.fired = stop;
+      this.kill();
+    }, seconds * 1000);
+  }
+
+  disarm(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
 }
 
 async function* decodeText(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {

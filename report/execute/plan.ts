@@ -5,6 +5,7 @@ import type { ChapterPlan } from "../runtime/protocol.ts";
 import type { Chapter } from "../types.ts";
 import type { ScopeSnapshot } from "../cache/scope_snapshot.ts";
 import { importsOnly } from "../scope/imports_only.ts";
+import { isProjectDependency, undeclaredImportMessage } from "../scope/dependencies.ts";
 
 export interface PlannedFile {
   path: string;
@@ -26,6 +27,8 @@ export interface PlanInput {
   /** The stored scope after block `startAt - 1`: it is restored instead of running the blocks before
    * `startAt`, of which only the import declarations run. */
   restore?: ScopeSnapshot;
+  /** Keys of the project's import map (`deno.json` "imports"): the only bare specifiers a block may import. */
+  dependencies: readonly string[];
 }
 
 /** The generated modules of a chapter and the plan the chapter process follows. */
@@ -44,7 +47,9 @@ export function planChapter(input: PlanInput): { plan: ChapterPlan; files: Plann
       codeLine: block.codeLine,
       earlierNames: names,
       moduleUrl: pathToFileURL(path).href,
+      isDependency: (specifier) => isProjectDependency(input.dependencies, specifier),
     });
+    const undeclared = generated.undeclared?.[0];
     const run = block.options.eval && !input.skip.has(block.index);
     if (run) { for (const name of generated.declared) if (!names.includes(name)) names.push(name); }
     files.push({ path, text: generated.source });
@@ -54,6 +59,16 @@ export function planChapter(input: PlanInput): { plan: ChapterPlan; files: Plann
       keepOutputs: block.index >= input.startAt,
       expectError: block.options.error && !importsOnlyRun,
       mapping: generated.mapping,
+      ...(undeclared
+        ? {
+          rejected: {
+            name: "ImportError",
+            message: undeclaredImportMessage(undeclared.specifier),
+            stack: "",
+            location: { file: chapter.path, line: undeclared.line, column: undeclared.column },
+          },
+        }
+        : {}),
     };
   });
   const inlines: ChapterPlan["inlines"] = chapter.inlines.map((inline) => {
@@ -75,6 +90,8 @@ export function planChapter(input: PlanInput): { plan: ChapterPlan; files: Plann
     nonce: input.nonce,
     params: input.params,
     stopOnError: input.stopOnError,
+    tethered: true,
+    dependencies: [...input.dependencies],
     ...(input.restore ? { restore: input.restore } : {}),
     blocks,
     inlines,

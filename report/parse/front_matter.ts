@@ -6,6 +6,8 @@ export interface FrontMatter {
   title?: string;
   description?: string;
   params: Record<string, string>;
+  /** Environment variables the chapter's code may read (every other variable is absent and unreadable). */
+  env: string[];
 }
 
 export interface SplitSource {
@@ -17,12 +19,15 @@ export interface SplitSource {
 }
 
 const FENCE = /^---[ \t]*$/;
-const KNOWN_KEYS = new Set(["title", "description", "params"]);
+const KNOWN_KEYS = new Set(["title", "description", "params", "env"]);
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Splits optional YAML front matter (between `---` lines at the very top) off a Markdown source. */
 export function splitFrontMatter(source: string, file: string): SplitSource {
   const lines = source.split("\n");
-  if (!FENCE.test(lines[0] ?? "")) return { frontMatter: { params: {} }, body: source, lineOffset: 0 };
+  if (!FENCE.test(lines[0] ?? "")) {
+    return { frontMatter: { params: {}, env: [] }, body: source, lineOffset: 0 };
+  }
   const end = lines.findIndex((line, n) => n > 0 && FENCE.test(line));
   if (end < 0) {
     throw new ReportError("front matter is not closed by a `---` line", { file, line: 1, column: 1 });
@@ -45,7 +50,7 @@ function readFrontMatter(yamlText: string, file: string): FrontMatter {
       column: line?.col ?? 1,
     });
   }
-  if (data === null || data === undefined) return { params: {} };
+  if (data === null || data === undefined) return { params: {}, env: [] };
   const at = (key: string) => ({ file, line: lineOfKey(yamlText, key) + 1, column: 1 });
   if (typeof data !== "object" || Array.isArray(data)) {
     throw new ReportError("front matter must be a YAML mapping", { file, line: 2, column: 1 });
@@ -67,7 +72,20 @@ function readFrontMatter(yamlText: string, file: string): FrontMatter {
     title: record.title as string | undefined,
     description: record.description as string | undefined,
     params: readParams(record.params, () => at("params")),
+    env: readEnv(record.env, () => at("env")),
   };
+}
+
+function readEnv(value: unknown, at: () => { file: string; line: number; column: number }): string[] {
+  if (value === undefined || value === null) return [];
+  const names = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(names) || names.some((name) => typeof name !== "string" || !ENV_NAME.test(name))) {
+    throw new ReportError(
+      'front matter: "env" must be a list of variable names, e.g. env: [DATA_URL, SEED]',
+      at(),
+    );
+  }
+  return [...new Set(names as string[])].sort();
 }
 
 function readParams(value: unknown, at: () => { file: string; line: number; column: number }) {

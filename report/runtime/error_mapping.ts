@@ -1,6 +1,7 @@
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type LineMapping, mapPosition } from "../scope/line_mapping.ts";
 import type { SerializedError, SourceLocation } from "../types.ts";
+import { undeclaredImportMessage } from "../scope/dependencies.ts";
 
 const FRAME_URL = /(file:\/\/[^\s()]+?):(\d+):(\d+)/g;
 
@@ -57,12 +58,54 @@ function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
+/** What a permission error means for chapter code (see README, "What a chapter can and cannot do"). */
+function explainPermission(message: string): string {
+  const env = /Requires env access to "([^"]+)"/.exec(message);
+  if (env) {
+    return `environment variable "${env[1]}" is not declared: list it in the chapter's front matter ` +
+      `(env: [${env[1]}]) to read it`;
+  }
+  if (/Requires env access/.test(message)) {
+    return "a chapter reads only the environment variables it declares (env: in its front matter)";
+  }
+  const net = /Requires net access to "([^"]+)"/.exec(message);
+  if (net) return `a chapter has no network access (tried ${net[1]})`;
+  const write = /Requires write access to "([^"]+)"/.exec(message);
+  if (write) {
+    return `a chapter may write only to the stored-computation area (.cache/computed/); tried to write ${
+      write[1]
+    }`;
+  }
+  if (/Requires (run|ffi|sys) access/.test(message)) {
+    return `a chapter cannot start programs, load native code or query the system (${message.split(",")[0]})`;
+  }
+  return message;
+}
+
+/** Deno's words for a module it may not fetch, said as the chapter's mistake. */
+function explainLoading(message: string): string {
+  const npm = /npm package not found in cache: "([^"]+)"/.exec(message);
+  if (npm) return `${undeclaredImportMessage(`npm:${npm[1]}`)}${atPosition(message)}`;
+  const remote = /(?:remote|Remote)[^\n]*"((?:https?|jsr):[^"]+)"/.exec(message) ??
+    /"((?:https?|jsr):[^"]+)"[^\n]*(?:--no-remote|--cached-only)/.exec(message);
+  if (remote) return `${undeclaredImportMessage(remote[1])}${atPosition(message)}`;
+  return message;
+}
+
+/** The `at file://…:line:col` part of a module-loading error, kept so the position can be mapped. */
+function atPosition(message: string): string {
+  const at = /\n\s+at (file:\/\/\S+:\d+:\d+)/.exec(message);
+  return at ? `\n    at ${at[1]}` : "";
+}
+
 /** Turns anything thrown into plain data, with generated-module positions mapped to the chapter's lines. */
 export function serializeError(thrown: unknown, context: ErrorContext): SerializedError {
   if (!(thrown instanceof Error)) {
     return { name: "Error", message: `Uncaught ${describe(thrown)}`, stack: "" };
   }
-  const message = stripAnsi(thrown.message);
+  const message = explainLoading(
+    thrown.name === "NotCapable" ? explainPermission(stripAnsi(thrown.message)) : stripAnsi(thrown.message),
+  );
   const syntax = DENO_SYNTAX.exec(message);
   if (syntax) {
     const location = firstChapterLocation(context, message);

@@ -11,6 +11,8 @@ export interface PlannedBlock {
   keepOutputs: boolean;
   expectError: boolean;
   mapping: LineMapping;
+  /** Set when the block may not run (it imports something that is not a dependency): reported as its error. */
+  rejected?: SerializedError;
 }
 
 export interface PlannedInline {
@@ -26,6 +28,10 @@ export interface ChapterPlan {
   nonce: string;
   params: Record<string, string>;
   stopOnError: boolean;
+  /** The build holds the process's stdin open; its closing before the end means the build is gone. */
+  tethered?: boolean;
+  /** Keys of the project's import map, for imports whose specifier is computed while a block runs. */
+  dependencies: string[];
   /** Scope to start from (plain data stored by an earlier build) when earlier blocks only re-import. */
   restore?: ScopeSnapshot;
   blocks: PlannedBlock[];
@@ -48,7 +54,11 @@ export type ChildMessage =
   /** The plain-data scope after a block that ran for its outputs. */
   | { type: "scope"; index: number; snapshot: ScopeSnapshot }
   | { type: "inline"; index: number; result: InlineResult }
-  | { type: "done" };
+  /** An error thrown by a timer or callback, or a rejection nobody handled, after block `index` finished. */
+  | { type: "async-error"; index: number; error: SerializedError }
+  | { type: "done" }
+  /** Work (timers, intervals) still pending after the chapter finished; the process stopped it. */
+  | { type: "lingering"; seconds: number };
 
 const MARK = "\x1e";
 

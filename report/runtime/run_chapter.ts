@@ -3,13 +3,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseHTML } from "linkedom";
 import { installProgressSink } from "../progress.ts";
-import { RUNTIME_GLOBAL } from "../scope/block_module.ts";
+import { RUNTIME_GLOBAL } from "../scope/runtime_global.ts";
 import type { InlineResult, Output, SerializedError } from "../types.ts";
 import { captureConsole } from "./console_capture.ts";
 import { type ErrorContext, serializeError } from "./error_mapping.ts";
 import { type ChapterPlan, type ChildMessage, encodeMessage } from "./protocol.ts";
 import { serializeInline, serializeValue } from "./serialize.ts";
 import { restoreScope, snapshotScope } from "../cache/scope_snapshot.ts";
+import { isProjectDependency, undeclaredImportMessage } from "../scope/dependencies.ts";
 
 const plan: ChapterPlan = JSON.parse(await Deno.readTextFile(Deno.args[0]));
 const encoder = new TextEncoder();
@@ -62,26 +63,74 @@ const runtime = {
     if (output) emit(output);
     return value;
   },
+  /** The specifier of an `import(…)` whose argument is computed: relative to the chapter, or a dependency. */
+  resolveImport(specifier: unknown): string {
+    const text = String(specifier);
+    if (text.startsWith("./") || text.startsWith("../")) return new URL(text, chapterUrl).href;
+    if (isProjectDependency(plan.dependencies, text)) return text;
+    throw new Error(undeclaredImportMessage(text));
+  },
 };
 globals[RUNTIME_GLOBAL] = runtime;
 captureConsole((stream, text) => emit({ kind: "console", stream, text }));
 installProgressSink((update) => {
   if (currentBlock >= 0) send({ type: "progress", index: currentBlock, update });
 });
-const pendingRejections: unknown[] = [];
+/** Something thrown, kept in a box so that `throw null` and `Promise.reject()` are errors too. */
+interface Thrown {
+  value: unknown;
+}
+
+/** Errors thrown by timers and callbacks, and rejections nobody handled, while block `currentBlock` runs. */
+const pendingErrors: Thrown[] = [];
+let lastRun = -1;
+let finishedEarlier = false;
+
+/** The block whose module an error's stack passes through; else the running block; else the last one run. */
+function ownerOf(value: unknown): number {
+  const stack = value instanceof Error ? value.stack ?? "" : "";
+  const owner = plan.blocks.find((block) => stack.includes(`${block.mapping.moduleUrl}:`));
+  return owner?.index ?? (currentBlock >= 0 ? currentBlock : lastRun);
+}
+
+function asyncError(value: unknown): void {
+  const owner = ownerOf(value);
+  if (owner === currentBlock || owner < 0) {
+    pendingErrors.push({ value });
+    return;
+  }
+  const error = toError(value);
+  error.message += " (thrown after its block had finished, by a timer, callback or unhandled promise)";
+  send({ type: "async-error", index: owner, error });
+  if (plan.stopOnError) finishedEarlier = true;
+}
+
 globalThis.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();
-  pendingRejections.push(event.reason);
+  asyncError(event.reason);
+});
+globalThis.addEventListener("error", (event) => {
+  event.preventDefault();
+  asyncError(event.error);
 });
 
-async function runBlock(moduleUrl: string): Promise<unknown> {
+/** The build process holds our stdin open; when it closes before we are done, the build is gone: stop. */
+let done = false;
+if (plan.tethered) (async () => {
+  try {
+    for await (const _ of Deno.stdin.readable) { /* the build never writes */ }
+  } catch { /* closed */ }
+  if (!done) Deno.exit(70);
+})();
+
+async function runBlock(moduleUrl: string): Promise<Thrown | undefined> {
   try {
     const module: { default: () => Promise<void> } = await import(moduleUrl);
     await module.default();
     await new Promise((resolve) => setTimeout(resolve, 0));
-    return pendingRejections.shift();
+    return pendingErrors.shift();
   } catch (error) {
-    return error ?? new Error("block threw undefined");
+    return { value: error };
   }
 }
 
@@ -94,12 +143,15 @@ for (const block of plan.blocks) {
   keepOutputs = block.keepOutputs;
   send({ type: "block-start", index: block.index });
   const started = performance.now();
-  const thrown = await runBlock(block.mapping.moduleUrl);
+  const thrown = block.rejected ? undefined : await runBlock(block.mapping.moduleUrl);
   const seconds = (performance.now() - started) / 1000;
-  const error = thrown === undefined ? undefined : toError(thrown);
+  const error = block.rejected ?? (thrown === undefined ? undefined : toError(thrown.value));
   const backend = tfjs?.getBackend() ?? undefined;
+  pendingErrors.length = 0;
+  lastRun = block.index;
+  currentBlock = -1;
   send({ type: "block-end", index: block.index, status: error ? "error" : "ok", error, seconds, backend });
-  if (plan.stopOnError && (error !== undefined) !== block.expectError) {
+  if ((plan.stopOnError && (error !== undefined) !== block.expectError) || finishedEarlier) {
     stopped = true;
     break;
   }
@@ -109,7 +161,6 @@ for (const block of plan.blocks) {
 }
 
 if (!stopped) {
-  currentBlock = -1;
   for (const inline of plan.inlines) {
     send({ type: "inline-start", index: inline.index });
     let result: InlineResult;
@@ -122,5 +173,14 @@ if (!stopped) {
     send({ type: "inline", index: inline.index, result });
   }
 }
+done = true;
 send({ type: "done" });
-Deno.exit(0);
+
+/** Timers and callbacks still pending may yet throw: the process ends when they are done, or after a grace
+ * period, when whatever still runs (an interval, an open server) is stopped and reported. */
+const LINGER_SECONDS = 2;
+const linger = setTimeout(() => {
+  send({ type: "lingering", seconds: LINGER_SECONDS });
+  Deno.exit(0);
+}, LINGER_SECONDS * 1000);
+Deno.unrefTimer(linger);

@@ -13,6 +13,10 @@ export interface BlockAnalysis {
   lastExpression?: { start: number; end: number; statementEnd: number };
   /** Local module specifiers (`./x`, `../x`) with their offsets, quotes excluded. */
   localSpecifiers: { start: number; end: number; specifier: string }[];
+  /** Every other literal module specifier (bare names, `npm:`, URLs), quotes excluded. */
+  otherSpecifiers: { start: number; end: number; specifier: string }[];
+  /** Arguments of `import(…)` calls that are not string literals: they are resolved when the block runs. */
+  computedImports: { start: number; end: number }[];
   /** Top-level import declarations (they must stay at module level). */
   imports: { start: number; end: number }[];
   /** `import.meta` expressions (the generated module is not the chapter, so they are redirected). */
@@ -37,7 +41,7 @@ export function analyzeBlock(code: string): BlockAnalysis {
   return {
     declared: [...declared],
     lastExpression,
-    localSpecifiers: localSpecifiers(file),
+    ...moduleSpecifiers(file),
     imports,
     importMetas: importMetas(file),
     exportKeywords: exportKeywords(file),
@@ -80,21 +84,30 @@ function hasDeclareModifier(node: ts.Node): boolean {
     (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.DeclareKeyword);
 }
 
-function localSpecifiers(file: ts.SourceFile): BlockAnalysis["localSpecifiers"] {
-  const found: BlockAnalysis["localSpecifiers"] = [];
-  const record = (literal: ts.Node | undefined) => {
-    if (!literal || !ts.isStringLiteral(literal)) return;
+type SpecifierAnalysis = Pick<BlockAnalysis, "localSpecifiers" | "otherSpecifiers" | "computedImports">;
+
+function moduleSpecifiers(file: ts.SourceFile): SpecifierAnalysis {
+  const found: SpecifierAnalysis = { localSpecifiers: [], otherSpecifiers: [], computedImports: [] };
+  const record = (literal: ts.Node | undefined, typeOnly = false) => {
+    if (!literal || !(ts.isStringLiteral(literal) || ts.isNoSubstitutionTemplateLiteral(literal))) return false;
     const specifier = literal.text;
-    if (!specifier.startsWith("./") && !specifier.startsWith("../")) return;
-    found.push({ start: literal.getStart(file) + 1, end: literal.getEnd() - 1, specifier });
+    const at = { start: literal.getStart(file) + 1, end: literal.getEnd() - 1, specifier };
+    if (specifier.startsWith("./") || specifier.startsWith("../")) found.localSpecifiers.push(at);
+    else if (!typeOnly) found.otherSpecifiers.push(at);
+    return true;
   };
   const visit = (node: ts.Node) => {
-    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) record(node.moduleSpecifier);
-    else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
-      record(node.arguments[0]);
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) {
+      const typeOnly = ts.isImportDeclaration(node) ? node.importClause?.isTypeOnly : node.isTypeOnly;
+      record(node.moduleSpecifier, typeOnly);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const argument = node.arguments[0];
+      if (argument && !record(argument)) {
+        found.computedImports.push({ start: argument.getStart(file), end: argument.getEnd() });
+      }
     } else if (ts.isImportTypeNode(node)) {
       const argument = node.argument;
-      if (ts.isLiteralTypeNode(argument)) record(argument.literal);
+      if (ts.isLiteralTypeNode(argument)) record(argument.literal, true);
     }
     ts.forEachChild(node, visit);
   };

@@ -3,8 +3,9 @@ import { pathToFileURL } from "node:url";
 import { analyzeBlock, singleLine, type TextEdit } from "./analyze.ts";
 import type { ColumnShift, HoistedImport, LineMapping } from "./line_mapping.ts";
 
-/** Global object the chapter runtime installs; generated modules reach the shared scope through it. */
-export const RUNTIME_GLOBAL = "__literate";
+import { RUNTIME_GLOBAL } from "./runtime_global.ts";
+
+export { RUNTIME_GLOBAL };
 export const VALUE_PREFIX = `await ${RUNTIME_GLOBAL}.value((`;
 const VALUE_SUFFIX = "))";
 
@@ -13,6 +14,8 @@ export interface GeneratedModule {
   mapping: LineMapping;
   /** Names this block declares at top level. */
   declared: string[];
+  /** Imports the block may not use; a block with any does not run. */
+  undeclared?: UndeclaredImport[];
 }
 
 export interface BlockModuleInput {
@@ -25,6 +28,15 @@ export interface BlockModuleInput {
   /** Names published by the blocks before this one. */
   earlierNames: readonly string[];
   moduleUrl: string;
+  /** Whether a non-relative specifier names a dependency of the project (default: every one does). */
+  isDependency?: (specifier: string) => boolean;
+}
+
+/** A literal import of something that is not a dependency of the project, at its chapter position. */
+export interface UndeclaredImport {
+  specifier: string;
+  line: number;
+  column: number;
 }
 
 function pullNames(names: readonly string[]): string {
@@ -69,6 +81,10 @@ export function blockModule(input: BlockModuleInput): GeneratedModule {
       .filter((found) => !insideImports(found.start))
       .map((found) => ({ start: found.start, end: found.end, text: rewrite(found.specifier) })),
     ...analysis.importMetas.map((range) => ({ ...range, text: `${RUNTIME_GLOBAL}.meta` })),
+    ...analysis.computedImports.flatMap((range) => [
+      { start: range.start, end: range.start, text: `${RUNTIME_GLOBAL}.resolveImport(` },
+      { start: range.end, end: range.end, text: ")" },
+    ]),
     ...analysis.exportKeywords.map((range) => ({ ...range, text: " ".repeat(range.end - range.start) })),
   ];
   const last = analysis.lastExpression;
@@ -94,9 +110,19 @@ export function blockModule(input: BlockModuleInput): GeneratedModule {
   const header = `${hoistedTexts.join(" ")} export default async function () {${pullNames(pulled)}`
     .trimStart();
   const codeLines = input.code.split("\n").length;
+  const isDependency = input.isDependency ?? (() => true);
+  const undeclared = analysis.otherSpecifiers.filter((found) => !isDependency(found.specifier)).map((found) => {
+    const before = input.code.slice(0, found.start);
+    return {
+      specifier: found.specifier,
+      line: input.codeLine + countNewlines(input.code, 0, found.start),
+      column: found.start - before.lastIndexOf("\n"),
+    };
+  });
   return {
     source: `${header}\n${text}\n;${publish} }\n`,
     declared: analysis.declared,
+    ...(undeclared.length > 0 ? { undeclared } : {}),
     mapping: {
       moduleUrl: input.moduleUrl,
       file: input.file,

@@ -1,0 +1,70 @@
+/** A chapter process's scratch directory under `.cache/run/`: created for one run, held by a lock while the
+ * build that owns it lives, removed afterwards; one whose owner died (killed build) is removed by the next. */
+import { join } from "node:path";
+
+const LOCK_FILE = ".owner";
+/** A directory without a lock file is left alone this long, in case its build is just creating it. */
+const UNLOCKED_GRACE_MS = 60_000;
+
+export interface RunDir {
+  path: string;
+  /** Removes the directory (unless `keep`) and releases the lock. */
+  release(keep: boolean): Promise<void>;
+}
+
+export function runRoot(cacheDir: string): string {
+  return join(cacheDir, "run");
+}
+
+export async function openRunDir(cacheDir: string, name: string): Promise<RunDir> {
+  const path = join(runRoot(cacheDir), name);
+  await Deno.mkdir(path, { recursive: true });
+  const lock = await Deno.open(join(path, LOCK_FILE), { create: true, write: true });
+  await lock.lock(true);
+  return {
+    path,
+    async release(keep) {
+      if (!keep) await Deno.remove(path, { recursive: true }).catch(() => {});
+      lock.close();
+    },
+  };
+}
+
+/** Removes the scratch directories of builds that are gone (their lock is free). Returns how many. */
+export async function sweepRunDirs(cacheDir: string, now = Date.now()): Promise<number> {
+  const root = runRoot(cacheDir);
+  let removed = 0;
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(root));
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const path = join(root, entry.name);
+    if (!entry.isDirectory) continue;
+    if (await isAbandoned(path, now)) {
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+      removed += 1;
+    }
+  }
+  return removed;
+}
+
+async function isAbandoned(path: string, now: number): Promise<boolean> {
+  let lock: Deno.FsFile;
+  try {
+    lock = await Deno.open(join(path, LOCK_FILE), { write: true });
+  } catch {
+    const stat = await Deno.stat(path).catch(() => undefined);
+    return stat?.mtime !== null && stat?.mtime !== undefined &&
+      now - stat.mtime.getTime() > UNLOCKED_GRACE_MS;
+  }
+  try {
+    return await lock.tryLock(true);
+  } catch {
+    return false;
+  } finally {
+    lock.close();
+  }
+}

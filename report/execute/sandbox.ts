@@ -1,0 +1,82 @@
+/**
+ * What a chapter process may do: the one place that decides its permissions, its environment and how its
+ * dependencies resolve. See README, "What a chapter can and cannot do".
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const RUNTIME_ENTRY = fileURLToPath(new URL("../runtime/run_chapter.ts", import.meta.url));
+
+/** The stored-computation area under the cache directory: models and studies chapters compute and share. */
+export const COMPUTED_SUBDIR = "computed";
+
+/** Tells chapter code (e.g. `models/store.ts`) where the stored-computation area is. */
+export const COMPUTED_DIR_VARIABLE = "REPORT_COMPUTED_DIR";
+
+/** Variables the runtime and the npm packages it loads read; readable, but set only when the build sets them. */
+const RUNTIME_VARIABLES = ["NODE_ENV", COMPUTED_DIR_VARIABLE];
+
+/** Variables the Deno executable itself needs to find its module cache; chapter code cannot read them. */
+const DENO_VARIABLES = ["DENO_DIR", "HOME", "XDG_CACHE_HOME", "PATH", "TMPDIR"];
+
+export interface SandboxInput {
+  root: string;
+  cacheDir: string;
+  /** The chapter's scratch directory (generated modules, plan). */
+  runDir: string;
+  planPath: string;
+  /** Variables the chapter declares (`env:` in its front matter). */
+  declared: readonly string[];
+  /** The build's own environment, from which declared variables are copied. */
+  environment: Readonly<Record<string, string>>;
+}
+
+export interface SandboxCommand {
+  args: string[];
+  /** The whole environment of the chapter process: nothing else is inherited. */
+  env: Record<string, string>;
+}
+
+export function computedDir(cacheDir: string): string {
+  return join(cacheDir, COMPUTED_SUBDIR);
+}
+
+/**
+ * The chapter process: reads the project; writes only its scratch directory and the stored-computation area;
+ * sees only declared variables; no network, no subprocesses, no FFI; dependencies only from `deno.json` and
+ * `deno.lock` as installed (nothing is fetched, the lockfile is never written).
+ */
+export function sandboxCommand(input: SandboxInput): SandboxCommand {
+  const computed = computedDir(input.cacheDir);
+  const readable = [...new Set([...input.declared, ...RUNTIME_VARIABLES])].sort();
+  const env: Record<string, string> = { NO_COLOR: "1", [COMPUTED_DIR_VARIABLE]: computed };
+  for (const name of [...DENO_VARIABLES, ...input.declared]) {
+    const value = input.environment[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return {
+    args: [
+      "run",
+      "--no-prompt",
+      "--cached-only",
+      "--frozen",
+      "--no-remote",
+      `--allow-read=${input.root}`,
+      `--allow-write=${input.runDir},${computed}`,
+      `--allow-env=${readable.join(",")}`,
+      "--config",
+      join(input.root, "deno.json"),
+      RUNTIME_ENTRY,
+      input.planPath,
+    ],
+    env,
+  };
+}
+
+/** Every variable a chapter can read, with its value (`undefined` when unset): part of its blocks' keys. */
+export function declaredValues(
+  declared: readonly string[],
+  environment: Readonly<Record<string, string>>,
+): Record<string, string | null> {
+  return Object.fromEntries(declared.map((name) => [name, environment[name] ?? null]));
+}
