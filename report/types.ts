@@ -70,6 +70,8 @@ export interface Chapter {
   title: string;
   description?: string;
   params: Record<string, string>;
+  /** Environment variables declared in the front matter: the only ones the chapter process can read. */
+  env: string[];
   nodes: ChapterNode[];
   blocks: CodeBlock[];
   inlines: InlineExpression[];

@@ -70,6 +70,7 @@ export function parseChapter(path: string, text: string): Chapter {
     title: frontMatter.title ?? firstHeading(nodes) ?? name,
     description: frontMatter.description,
     params: frontMatter.params,
+    env: frontMatter.env,
     nodes,
     blocks,
     inlines,
