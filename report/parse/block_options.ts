@@ -4,6 +4,9 @@ import type { BlockOptions, OptionValue } from "../types.ts";
 
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 
+/** Longest block timeout (one day); larger values would overflow the timer and fire at once. */
+export const MAX_TIMEOUT_SECONDS = 86_400;
+
 export const DEFAULT_OPTIONS: Readonly<BlockOptions> = {
   echo: true,
   eval: true,
@@ -21,9 +24,9 @@ const BOOLEAN: OptionReader = (text) =>
 
 const SECONDS: OptionReader = (text) => {
   const value = Number(text);
-  return text !== "" && Number.isFinite(value) && value > 0
+  return text !== "" && Number.isFinite(value) && value > 0 && value <= MAX_TIMEOUT_SECONDS
     ? value
-    : [`expected a positive number of seconds, got "${text}"`];
+    : [`expected a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS} (one day), got "${text}"`];
 };
 
 const LABEL: OptionReader = (text) =>
