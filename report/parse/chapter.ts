@@ -49,6 +49,7 @@ export function parseChapter(path: string, text: string): Chapter {
   for (const token of lexMarkdown(body)) {
     const start = findFrom(body, token.raw, cursor);
     cursor = start + token.raw.length;
+    if (token.type === "code") checkFenceClosed(token as Tokens.Code, isExecutable(token), locate(start));
     if (isExecutable(token)) {
       flushProse();
       const block = readBlock(token as Tokens.Code, blocks.length, path, locate(start).line);
@@ -83,6 +84,26 @@ function isExecutable(token: Token): boolean {
   if (token.type !== "code") return false;
   const code = token as Tokens.Code;
   return code.codeBlockStyle !== "indented" && EXECUTABLE_LANGUAGES.has((code.lang ?? "").split(/\s+/)[0]);
+}
+
+const FENCE_OPENING = /^ {0,3}(`{3,}|~{3,})/;
+
+/** A fence left open swallows the rest of the file (or runs into the next fence's info line) as code; CommonMark
+ * allows that, but it is always a mistake in a chapter, and the code it makes fails far from the cause. */
+function checkFenceClosed(token: Tokens.Code, executable: boolean, at: SourceLocation): void {
+  const opening = FENCE_OPENING.exec(token.raw);
+  if (!opening) return;
+  const [char, length] = [opening[1][0], opening[1].length];
+  const lines = token.raw.replace(/\n+$/, "").split("\n");
+  const closing = new RegExp(`^ {0,3}\\${char}{${length},}[ \\t]*$`);
+  const fail = (why: string) => {
+    throw new ReportError(`unclosed code fence opened at line ${at.line} (${why})`, { ...at, column: 1 });
+  };
+  if (lines.length < 2 || !closing.test(lines.at(-1)!)) fail("it runs to the end of the file");
+  if (!executable) return;
+  const another = new RegExp(`^ {0,3}\\${char}{${length},}\\s*[^\\s${char}]`);
+  const inner = lines.slice(1, -1).findIndex((line) => another.test(line));
+  if (inner >= 0) fail(`line ${at.line + 1 + inner} opens another fence inside it`);
 }
 
 function readBlock(token: Tokens.Code, index: number, file: string, fenceLine: number): CodeBlock {
