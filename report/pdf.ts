@@ -1,6 +1,7 @@
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { writeFileAtomic } from "./cache/atomic.ts";
+import { fileErrorReason } from "./errors.ts";
 
 export const CHROMIUM_NAMES = ["chromium", "chromium-browser", "google-chrome"] as const;
 
@@ -115,6 +116,13 @@ export async function printToPdf(options: PrintOptions): Promise<PdfResult> {
   const { htmlPath, pdfPath, chromePath, timeoutMs = 90_000 } = options;
   const userDataDir = await Deno.makeTempDir({ prefix: "report-pdf-profile-" });
   const temporaryPdf = `${pdfPath}.${Deno.pid}.tmp.pdf`;
+  // Chromium says little when it cannot write; find out first, so the reason is clear.
+  try {
+    await Deno.writeFile(temporaryPdf, new Uint8Array());
+  } catch (error) {
+    await Deno.remove(userDataDir, { recursive: true }).catch(() => {});
+    throw new Error(`cannot write ${pdfPath}: ${fileErrorReason(error)}`);
+  }
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
   const onOuterAbort = () => abort.abort(options.signal?.reason ?? new Error("aborted"));
@@ -141,7 +149,9 @@ export async function printToPdf(options: PrintOptions): Promise<PdfResult> {
       const stderr = tail(new TextDecoder().decode(output.stderr), 5);
       throw new Error(`chromium could not print ${htmlPath} (exit ${output.code}): ${stderr}`);
     }
-    await Deno.rename(temporaryPdf, pdfPath);
+    await Deno.rename(temporaryPdf, pdfPath).catch((error) => {
+      throw new Error(`cannot write ${pdfPath}: ${fileErrorReason(error)}`);
+    });
     const bytes = (await Deno.stat(pdfPath)).size;
     return { pdfPath, bytes, seconds: (performance.now() - started) / 1000 };
   } finally {
@@ -224,10 +234,15 @@ export async function printReportPdf(options: ReportPdfOptions): Promise<PdfStep
   let source = options.htmlPath;
   if (options.pageSize !== "A4") {
     source = options.htmlPath.replace(/\.html$/, "") + `.${Deno.pid}.print.html`;
-    await Deno.writeTextFile(
-      source,
-      withExtraCss(await Deno.readTextFile(options.htmlPath), pageSizeCss(options.pageSize)),
-    );
+    try {
+      await Deno.writeTextFile(
+        source,
+        withExtraCss(await Deno.readTextFile(options.htmlPath), pageSizeCss(options.pageSize)),
+      );
+    } catch (error) {
+      await Deno.remove(source).catch(() => {});
+      return { status: "failed", message: `cannot write ${options.pdfPath}: ${fileErrorReason(error)}` };
+    }
   }
   try {
     const result = await printToPdf({
@@ -238,7 +253,9 @@ export async function printReportPdf(options: ReportPdfOptions): Promise<PdfStep
       signal: options.signal,
     });
     const written: PdfStamp = { html, pageSize: options.pageSize, bytes: result.bytes };
-    await writeFileAtomic(options.stampPath, JSON.stringify(written));
+    // The stamp only saves a reprint: one that cannot be written (a folder in its place is replaced) is skipped.
+    const repairBelow = dirname(options.stampPath);
+    await writeFileAtomic(options.stampPath, JSON.stringify(written), { repairBelow }).catch(() => {});
     return { status: "printed", result };
   } catch (error) {
     return { status: "failed", message: (error as Error).message };

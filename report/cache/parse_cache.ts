@@ -10,10 +10,15 @@ const PARSER_ENTRY = new URL("../parse/chapter.ts", import.meta.url).pathname;
 
 /** A chapter parser that reuses the stored parse of unchanged text; the parser (with `yaml` and the Markdown
  * lexer) is loaded only for text it has not seen, keyed also by the parser's own source and `deno.lock`. */
-export function cachedParser(root: string, cacheDir: string, store: CacheStore) {
+export function cachedParser(
+  root: string,
+  cacheDir: string,
+  store: CacheStore,
+  log?: (line: string) => void,
+) {
   let fingerprint: Promise<string> | undefined;
   const computeFingerprint = async () => {
-    const memo = fileImportMemo(join(cacheDir, "imports.json"));
+    const memo = fileImportMemo(join(cacheDir, "imports.json"), log);
     const modules = await localModuleClosure([{ file: PARSER_ENTRY }], { root, memo });
     memo.save();
     return hashParts([closureHash(modules), dependencyHash(root)]);

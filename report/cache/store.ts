@@ -1,16 +1,20 @@
-import { join } from "node:path";
-import { writeFileAtomic } from "./atomic.ts";
+import { dirname, join } from "node:path";
+import { fileErrorReason } from "../errors.ts";
+import { clearObstacles, writeFileAtomic } from "./atomic.ts";
 import { decodeEntry, encodeEntry } from "./entry.ts";
 
 export interface CacheProblem {
   key: string;
   path: string;
   reason: string;
+  /** `write`: the entry could not be stored (the build goes on; it is computed again next time). */
+  action?: "read" | "write";
 }
 
 export interface CacheStoreOptions {
   dir: string;
-  /** Called once per unusable entry; the entry is then removed and treated as a miss. */
+  /** Called once per unusable entry (the entry is then removed and treated as a miss), and once per reason an
+   * entry could not be stored (nothing is thrown: the cache never stops a build). */
   onProblem?: (problem: CacheProblem) => void;
 }
 
@@ -24,7 +28,10 @@ export interface CacheStore {
 const KEY_PATTERN = /^[0-9a-f]{16,128}$/;
 
 export function describeProblem(problem: CacheProblem): string {
-  return `cache: discarded entry ${problem.key.slice(0, 12)} (${problem.reason}); recomputing`;
+  const key = problem.key.slice(0, 12);
+  return problem.action === "write"
+    ? `cache: could not store entry ${key} (${problem.reason}); it will be computed again next time`
+    : `cache: discarded entry ${key} (${problem.reason}); recomputing`;
 }
 
 export function openCacheStore(options: CacheStoreOptions): CacheStore {
@@ -36,6 +43,10 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
     return join(dir, key.slice(0, 2), `${key}.entry`);
   }
 
+  // Everything below the store's parent may be cleared: the store folder itself and its shard folders.
+  const below = dirname(dir);
+  const writeReasons = new Set<string>();
+
   async function get(key: string): Promise<unknown | undefined> {
     const path = pathOf(key);
     let bytes: Uint8Array<ArrayBuffer>;
@@ -43,7 +54,8 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
       bytes = await Deno.readFile(path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return undefined;
-      onProblem({ key, path, reason: `unreadable: ${(error as Error).message}` });
+      onProblem({ key, path, reason: `unreadable: ${fileErrorReason(error)}` });
+      await clearObstacles(path, below, "any").catch(() => {});
       return undefined;
     }
     const decoded = await decodeEntry(key, bytes);
@@ -54,7 +66,15 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
   }
 
   async function put(key: string, value: unknown): Promise<void> {
-    await writeFileAtomic(pathOf(key), await encodeEntry(key, value));
+    const path = pathOf(key);
+    try {
+      await writeFileAtomic(path, await encodeEntry(key, value), { repairBelow: below });
+    } catch (error) {
+      const reason = fileErrorReason(error);
+      if (writeReasons.has(reason)) return;
+      writeReasons.add(reason);
+      onProblem({ key, path, reason, action: "write" });
+    }
   }
 
   return { dir, get, put, pathOf };

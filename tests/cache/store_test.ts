@@ -111,3 +111,80 @@ Deno.test("the parse cache answers unchanged text without the parser and re-pars
   assert.equal(edited.blocks[0].hash, first.blocks[0].hash);
   assert.equal(listFiles(dir).filter((path) => path.endsWith(".entry")).length, 2);
 });
+
+Deno.test("a folder where an entry belongs is one reported miss, and the next put replaces it", async () => {
+  const { store, problems } = await tempStore();
+  const key = keyOf("folder in the way");
+  const path = store.pathOf(key);
+  await Deno.mkdir(join(path, "inside"), { recursive: true });
+  assert.deepEqual(await store.get(key), undefined);
+  assert.deepEqual(problems.map(describeProblem), [
+    `cache: discarded entry ${key.slice(0, 12)} (unreadable: is a directory); recomputing`,
+  ]);
+  await Deno.mkdir(join(path, "again"), { recursive: true });
+  await store.put(key, { ok: 1 });
+  assert.deepEqual(await store.get(key), { ok: 1 });
+  assert.equal(problems.length, 1);
+});
+
+Deno.test("a file where the store or a shard folder belongs is removed, never thrown", async () => {
+  const { dir, store, problems } = await tempStore();
+  const key = keyOf("shard");
+  await Deno.writeTextFile(join(dir, key.slice(0, 2)), "not a folder");
+  assert.deepEqual(await store.get(key), undefined);
+  assert.match(problems[0].reason, /^unreadable: not a directory$/);
+  await Deno.writeTextFile(join(dir, key.slice(0, 2)), "not a folder");
+  await store.put(key, [1, 2]);
+  assert.deepEqual(await store.get(key), [1, 2]);
+  await Deno.remove(dir, { recursive: true });
+  await Deno.writeTextFile(dir, "the store folder is a file");
+  await store.put(keyOf("other"), "x");
+  assert.deepEqual(await store.get(keyOf("other")), "x");
+  assert.equal(problems.length, 1);
+});
+
+Deno.test("an entry that cannot be stored is reported once per reason, and the build goes on", async () => {
+  const parent = await Deno.makeTempDir({ prefix: "cache-store-" });
+  const problems: CacheProblem[] = [];
+  // A store folder below a file, outside what the store may repair: every write fails the same way.
+  await Deno.writeTextFile(join(parent, "file"), "");
+  const store = openCacheStore({ dir: join(parent, "file", "store"), onProblem: (p) => problems.push(p) });
+  await store.put(keyOf("a"), 1);
+  await store.put(keyOf("b"), 2);
+  assert.equal(problems.length, 1);
+  assert.match(
+    describeProblem(problems[0]),
+    /^cache: could not store entry [0-9a-f]{12} \(not a directory\); it will be computed again next time$/,
+  );
+});
+
+Deno.test("writeFileAtomic replaces what is in the way only below the folder it may repair", async () => {
+  const { writeFileAtomic, writeFileAtomicSync } = await import("../../report/cache/atomic.ts");
+  const dir = await Deno.makeTempDir({ prefix: "cache-atomic-" });
+  const target = join(dir, "stamp.json");
+  await Deno.mkdir(join(target, "inside"), { recursive: true });
+  await assert.rejects(writeFileAtomic(target, "{}"), Deno.errors.IsADirectory);
+  await writeFileAtomic(target, "{}", { repairBelow: dir });
+  assert.equal(await Deno.readTextFile(target), "{}");
+  const memo = join(dir, "imports.json");
+  await Deno.mkdir(memo);
+  writeFileAtomicSync(memo, "[]", { repairBelow: dir });
+  assert.equal(await Deno.readTextFile(memo), "[]");
+  assert.deepEqual(listFiles(dir).sort(), [memo, target].sort());
+});
+
+Deno.test("an import memo that is a folder is an empty memo, reported once, and saved over", async () => {
+  const { fileImportMemo } = await import("../../report/cache/import_memo.ts");
+  const dir = await Deno.makeTempDir({ prefix: "cache-memo-" });
+  const path = join(dir, "imports.json");
+  await Deno.mkdir(join(path, "inside"), { recursive: true });
+  const lines: string[] = [];
+  const memo = fileImportMemo(path, (line) => lines.push(line));
+  fileImportMemo(path, (line) => lines.push(line));
+  assert.deepEqual(lines, ["cache: ignored imports.json (is a directory); rebuilding it"]);
+  memo.set("abc", ["./x.ts"]);
+  memo.save();
+  assert.deepEqual(JSON.parse(await Deno.readTextFile(path)), { abc: ["./x.ts"] });
+  assert.deepEqual(fileImportMemo(path, (line) => lines.push(line)).get("abc"), ["./x.ts"]);
+  assert.equal(lines.length, 1);
+});
