@@ -1,8 +1,9 @@
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { chapterFiles, selectChapters } from "./chapters.ts";
 import type { Effects } from "./effects.ts";
-import { ReportError } from "./errors.ts";
+import { displayPath, fileErrorReason, ReportError } from "./errors.ts";
 import type { ExecuteSettings, ExecutionObserver } from "./execute/executor.ts";
+import { decodeUtf8, decodeUtf8Lenient } from "./parse/utf8.ts";
 import { formatProblem, type Problem, problemFromError, problemFromSerialized } from "./problems.ts";
 import { ranAsExpected } from "./render/block.ts";
 import { renderChapter } from "./render/chapter.ts";
@@ -139,7 +140,15 @@ export async function build(
     return { ok: false, problems: [...problems, ...found], executed };
   };
 
-  const files = chapterFiles(await effects.listDirectory(chaptersDir));
+  let listed: string[];
+  try {
+    listed = await effects.listDirectory(chaptersDir);
+  } catch (error) {
+    return fail([{
+      message: `cannot read the chapters folder ${displayPath(root, chaptersDir)}: ${fileErrorReason(error)}`,
+    }]);
+  }
+  const files = chapterFiles(listed);
   const { selected, unknown } = selectChapters(files, options.select);
   if (unknown.length > 0) {
     return fail(
@@ -153,10 +162,27 @@ export async function build(
   const chapters: Chapter[] = [];
   const parseProblems: Problem[] = [];
   for (const file of files) {
-    const path = join(options.chaptersDir, file).replace(/^\.\//, "");
-    const text = await effects.readTextFile(join(chaptersDir, file));
-    sources.set(path, text.replace(/\r\n?/g, "\n"));
+    // Relative to the root even when the folder was given as an absolute path (`..` when outside the project),
+    // so `join(root, chapter.path)` finds the file and locations read the same either way.
+    const path = relative(root, join(chaptersDir, file));
+    let bytes: Uint8Array;
     try {
+      bytes = await effects.readFile(join(chaptersDir, file));
+    } catch (error) {
+      if (selected.includes(file)) {
+        parseProblems.push({ message: `cannot read ${path}: ${fileErrorReason(error)}` });
+      }
+      continue;
+    }
+    try {
+      let text: string;
+      try {
+        text = decodeUtf8(bytes, path);
+      } catch (error) {
+        sources.set(path, decodeUtf8Lenient(bytes).replace(/\r\n?/g, "\n"));
+        throw error;
+      }
+      sources.set(path, text.replace(/\r\n?/g, "\n"));
       chapters.push(await parse(path, text));
     } catch (error) {
       if (!(error instanceof ReportError)) throw error;
@@ -218,10 +244,16 @@ export async function build(
   const failed = problems.length > 0;
   const outDir = resolvePath(root, options.outDir);
   const outputPath = join(outDir, outputFileName(options.select.length > 0, failed));
-  await effects.makeDirectory(outDir);
   const temporary = `${outputPath}.tmp-${effects.nonce().slice(0, 8)}`;
-  await effects.writeTextFile(temporary, html);
-  await effects.rename(temporary, outputPath);
+  try {
+    await effects.makeDirectory(outDir);
+    await effects.writeTextFile(temporary, html);
+    await effects.rename(temporary, outputPath);
+  } catch (error) {
+    await effects.remove(temporary).catch(() => {});
+    const reason = error instanceof Deno.errors.AlreadyExists ? "not a directory" : fileErrorReason(error);
+    return fail([{ message: `cannot write ${displayPath(root, outputPath)}: ${reason}` }], executed);
+  }
   reporter.info(`${failed ? "report with errors" : "report"} written to ${outputPath}`);
   return { ok: !failed, outputPath, html, problems, executed };
 }
