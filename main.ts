@@ -1,12 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { parseCommandLine, USAGE } from "./report/cli.ts";
-import { denoEffects } from "./report/effects.ts";
+import { denoEffects, type Effects } from "./report/effects.ts";
+import { describeUnexpected } from "./report/errors.ts";
 import { runBuild } from "./report/run_build.ts";
 import { formatDuration, terminalReporter } from "./report/terminal.ts";
 
 const ROOT = fileURLToPath(new URL(".", import.meta.url)).replace(/\/$/, "");
 
-async function main(args: string[]): Promise<number> {
+export async function main(args: string[], effects: Effects = denoEffects): Promise<number> {
   const command = parseCommandLine(args);
   if (command.command === "help") {
     console.log(USAGE);
@@ -20,8 +21,8 @@ async function main(args: string[]): Promise<number> {
     const { runDevServer } = await import("./report/dev/dev_command.ts");
     return await runDevServer(command, ROOT);
   }
-  const reporter = terminalReporter(denoEffects.terminal, denoEffects.now);
-  const { outcome, pdf, pdfSeconds } = await runBuild(command, ROOT, denoEffects, reporter);
+  const reporter = terminalReporter(effects.terminal, effects.now);
+  const { outcome, pdf, pdfSeconds } = await runBuild(command, ROOT, effects, reporter);
   if (!outcome.ok) {
     const count = outcome.problems.length;
     reporter.problem(
@@ -46,4 +47,34 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+/** `main` that never throws: anything unexpected is one `error: …` line on stderr (its stack too when
+ * `REPORT_DEBUG=1`) and exit code 1. */
+export async function runCommandLine(
+  args: string[],
+  effects: Effects = denoEffects,
+  debug = Deno.env.get("REPORT_DEBUG") === "1",
+): Promise<number> {
+  try {
+    return await main(args, effects);
+  } catch (error) {
+    effects.terminal.error(`${describeUnexpected(error, ROOT, debug)}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  const debug = Deno.env.get("REPORT_DEBUG") === "1";
+  const fatal = (error: unknown) => {
+    denoEffects.terminal.error(`${describeUnexpected(error, ROOT, debug)}\n`);
+    Deno.exit(1);
+  };
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    fatal(event.reason);
+  });
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    fatal(event.error);
+  });
+  Deno.exit(await runCommandLine(Deno.args, denoEffects, debug));
+}
