@@ -13,6 +13,8 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** Give the child a stdin pipe that stays open while the parent lives and closes when it dies. */
   tether?: boolean;
+  /** Text written to the child's stdin, which is then closed. */
+  input?: string;
 }
 
 /** Progress goes to `write` (stdout), problems to `error` (stderr); `interactive` allows a live status line. */
@@ -61,12 +63,16 @@ export const denoEffects: Effects = {
     const child = new Deno.Command(command, {
       args,
       cwd,
-      stdin: options.tether ? "piped" : "null",
+      stdin: options.tether || options.input !== undefined ? "piped" : "null",
       stdout: "piped",
       stderr: "piped",
       ...(options.env ? { env: options.env, clearEnv: true } : {}),
     }).spawn();
     let stdinOpen = options.tether === true;
+    if (options.input !== undefined) {
+      const writer = child.stdin.getWriter();
+      writer.write(new TextEncoder().encode(options.input)).then(() => writer.close()).catch(() => {});
+    }
     return {
       stdout: child.stdout,
       stderr: child.stderr,

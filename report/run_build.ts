@@ -88,7 +88,7 @@ export async function runBuild(
     cacheDir,
     fresh: command.fresh,
     reproducible: command.reproducible,
-    environment: effects.environment(),
+    effects,
     log: (line) => reporter.info(line),
     run: async (chapter, settings, observer) =>
       (await import("./execute/executor.ts")).executeChapter(chapter, settings, effects, observer),

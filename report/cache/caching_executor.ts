@@ -1,10 +1,11 @@
 import { join } from "node:path";
+import type { Effects } from "../effects.ts";
 import type { ExecutionObserver } from "../execute/executor.ts";
 import type { ExecuteSettings } from "../execute/executor.ts";
 import type { BlockBadge, BlockResult, Chapter, ChapterResult, InlineResult } from "../types.ts";
 import { type BlockEntry, lookupChapter, storeChapterRun } from "./chapter_cache.ts";
 import { fileImportMemo, type ImportMemo } from "./import_memo.ts";
-import { inlineFromScope } from "./inline_from_scope.ts";
+import { inlinesFromScope as answerFromScope } from "./inline_from_scope.ts";
 import { restorableScope } from "./scope_restore.ts";
 import { dependencyHash } from "./lockfile.ts";
 import { declaredValues } from "../execute/sandbox.ts";
@@ -44,9 +45,10 @@ export interface CachingExecutorOptions {
   /** Leave run times and cache provenance out of the badges, so rebuilds are byte-identical. */
   reproducible: boolean;
   run: BlockRunner;
+  /** Starts the permission-less process that answers inline expressions from a stored scope, and gives the
+   * build's environment (the values of the variables a chapter declares join its blocks' keys). */
+  effects: Effects;
   log?: (line: string) => void;
-  /** The build's environment: the values of the variables a chapter declares join its blocks' keys. */
-  environment?: Readonly<Record<string, string>>;
 }
 
 export interface CachingExecutor {
@@ -110,16 +112,15 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
         dependencies,
         params: settings.params,
         backend: settings.params.backend ?? "auto",
-        env: declaredValues(chapter.env, options.environment ?? {}),
+        env: declaredValues(chapter.env, options.effects.environment()),
       },
     });
     const inlineResults = chapter.inlines.map((_, index) => lookup.inlineHits[index]);
     let inlinesFromScope = 0;
     if (lookup.firstMiss === chapter.blocks.length) {
-      for (const [index, known] of inlineResults.entries()) {
-        if (known) continue;
-        const evaluated = await inlineFromScope(chapter, lookup, index, settings.params);
-        if (!evaluated) continue;
+      const unknown = inlineResults.flatMap((known, index) => known ? [] : [index]);
+      const answered = await answerFromScope(chapter, lookup, unknown, settings.params, options.effects);
+      for (const [index, evaluated] of answered) {
         inlineResults[index] = evaluated;
         inlinesFromScope += 1;
         await store.put(lookup.inlineKeys[index], evaluated);

@@ -1,33 +1,79 @@
-import { serializeInline } from "../runtime/serialize.ts";
+/** Inline expressions answered from the stored scope, without running the chapter: in a process with no
+ * permissions (`report/runtime/inline_sandbox.ts`), never in the build process. */
+import { fileURLToPath } from "node:url";
+import type { Effects } from "../effects.ts";
+import type { InlineRequest, InlineResponse } from "../runtime/inline_sandbox.ts";
 import type { Chapter, InlineResult } from "../types.ts";
 import type { ChapterLookup } from "./chapter_cache.ts";
-import { evaluateInline } from "./inline_eval.ts";
 import { stripTypes } from "./strip_types.ts";
 
-/** An inline expression answered in the build process from the stored scope; undefined when only a chapter
- * run can answer it (opaque or process-only bindings, or any error: the chapter process has the last word). */
-export async function inlineFromScope(
+const SANDBOX_ENTRY = fileURLToPath(new URL("../runtime/inline_sandbox.ts", import.meta.url));
+/** Stored-scope answers are arithmetic on stored values; one that takes longer goes to the chapter process. */
+const SANDBOX_TIMEOUT_MS = 10_000;
+/** What the Deno executable needs to find its own cache; the evaluated code can read none of it. */
+const DENO_VARIABLES = ["DENO_DIR", "HOME", "XDG_CACHE_HOME"];
+
+/** The permission-less process: no `--allow-*` flag, no configuration, no packages, nothing inherited. */
+export function inlineSandboxArgs(): string[] {
+  return ["run", "--no-prompt", "--no-config", "--no-npm", "--no-remote", "--cached-only", SANDBOX_ENTRY];
+}
+
+/** Answers what it can of `indices`; the rest (opaque bindings, errors, timeouts) is left to a chapter run. */
+export async function inlinesFromScope(
   chapter: Chapter,
   lookup: ChapterLookup,
-  index: number,
+  indices: readonly number[],
   params: Record<string, string>,
-): Promise<InlineResult | undefined> {
-  const snapshot = await lookup.snapshot();
-  if (!snapshot) return undefined;
-  const inline = chapter.inlines[index];
-  const environment = { globals: { params: Object.freeze({ ...params }) } };
-  let evaluated = evaluateInline(inline.source, snapshot, environment);
-  if (!evaluated.ok && !evaluated.needsScope && evaluated.error.startsWith("SyntaxError")) {
-    evaluated = evaluateInline(await stripTypes(inline.source), snapshot, environment);
+  effects: Effects,
+): Promise<Map<number, InlineResult>> {
+  const answered = new Map<number, InlineResult>();
+  const snapshot = indices.length > 0 ? await lookup.snapshot() : undefined;
+  if (!snapshot) return answered;
+  const expressions = await Promise.all(indices.map(async (index) => {
+    const source = chapter.inlines[index].source;
+    return { index, source: parsesAsJavaScript(source) ? source : await stripTypes(source) };
+  }));
+  const nonce = effects.nonce();
+  const response = await runSandbox(effects, { nonce, snapshot, params, expressions });
+  for (const index of indices) {
+    const output = response?.[index];
+    if (output) answered.set(index, { ok: true, output });
   }
-  if (!evaluated.ok) return undefined;
-  return {
-    ok: true,
-    output: serializeInline(evaluated.value, (error) => ({
-      name: "Error",
-      message: String(error),
-      stack: "",
-      location: inline.location,
-    })),
-  };
+  return answered;
+}
+
+/** Compiles without running: TypeScript-only syntax (`x!.y`, `as T`) needs stripping first. */
+function parsesAsJavaScript(source: string): boolean {
+  try {
+    new Function(`return (${source}\n);`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function runSandbox(effects: Effects, request: InlineRequest): Promise<InlineResponse | undefined> {
+  const environment = effects.environment();
+  const env = Object.fromEntries(
+    DENO_VARIABLES.filter((name) => environment[name] !== undefined).map((name) => [name, environment[name]]),
+  );
+  const child = effects.spawn(Deno.execPath(), inlineSandboxArgs(), "/", {
+    env,
+    input: JSON.stringify(request),
+  });
+  const timer = setTimeout(() => child.kill(), SANDBOX_TIMEOUT_MS);
+  try {
+    const [text] = await Promise.all([
+      new Response(child.stdout).text(),
+      child.stderr.cancel(),
+      child.status,
+    ]);
+    const at = text.lastIndexOf(`\n${request.nonce}`);
+    if (at < 0) return undefined;
+    return JSON.parse(text.slice(at + request.nonce.length + 1));
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
 }

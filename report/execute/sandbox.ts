@@ -17,7 +17,7 @@ export const COMPUTED_DIR_VARIABLE = "REPORT_COMPUTED_DIR";
 const RUNTIME_VARIABLES = ["NODE_ENV", COMPUTED_DIR_VARIABLE];
 
 /** Variables the Deno executable itself needs to find its module cache; chapter code cannot read them. */
-const DENO_VARIABLES = ["DENO_DIR", "HOME", "XDG_CACHE_HOME", "PATH", "TMPDIR"];
+const DENO_VARIABLES = ["DENO_DIR", "HOME", "XDG_CACHE_HOME", "PATH", "TMPDIR", "NPM_CONFIG_REGISTRY"];
 
 export interface SandboxInput {
   root: string;

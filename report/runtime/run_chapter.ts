@@ -116,12 +116,14 @@ globalThis.addEventListener("error", (event) => {
 
 /** The build process holds our stdin open; when it closes before we are done, the build is gone: stop. */
 let done = false;
-if (plan.tethered) (async () => {
-  try {
-    for await (const _ of Deno.stdin.readable) { /* the build never writes */ }
-  } catch { /* closed */ }
-  if (!done) Deno.exit(70);
-})();
+if (plan.tethered) {
+  (async () => {
+    try {
+      for await (const _ of Deno.stdin.readable) { /* the build never writes */ }
+    } catch { /* closed */ }
+    if (!done) Deno.exit(70);
+  })();
+}
 
 async function runBlock(moduleUrl: string): Promise<Thrown | undefined> {
   try {

@@ -89,7 +89,9 @@ type SpecifierAnalysis = Pick<BlockAnalysis, "localSpecifiers" | "otherSpecifier
 function moduleSpecifiers(file: ts.SourceFile): SpecifierAnalysis {
   const found: SpecifierAnalysis = { localSpecifiers: [], otherSpecifiers: [], computedImports: [] };
   const record = (literal: ts.Node | undefined, typeOnly = false) => {
-    if (!literal || !(ts.isStringLiteral(literal) || ts.isNoSubstitutionTemplateLiteral(literal))) return false;
+    if (!literal || !(ts.isStringLiteral(literal) || ts.isNoSubstitutionTemplateLiteral(literal))) {
+      return false;
+    }
     const specifier = literal.text;
     const at = { start: literal.getStart(file) + 1, end: literal.getEnd() - 1, specifier };
     if (specifier.startsWith("./") || specifier.startsWith("../")) found.localSpecifiers.push(at);

@@ -111,14 +111,16 @@ export function blockModule(input: BlockModuleInput): GeneratedModule {
     .trimStart();
   const codeLines = input.code.split("\n").length;
   const isDependency = input.isDependency ?? (() => true);
-  const undeclared = analysis.otherSpecifiers.filter((found) => !isDependency(found.specifier)).map((found) => {
-    const before = input.code.slice(0, found.start);
-    return {
-      specifier: found.specifier,
-      line: input.codeLine + countNewlines(input.code, 0, found.start),
-      column: found.start - before.lastIndexOf("\n"),
-    };
-  });
+  const undeclared = analysis.otherSpecifiers.filter((found) => !isDependency(found.specifier)).map(
+    (found) => {
+      const before = input.code.slice(0, found.start);
+      return {
+        specifier: found.specifier,
+        line: input.codeLine + countNewlines(input.code, 0, found.start),
+        column: found.start - before.lastIndexOf("\n"),
+      };
+    },
+  );
   return {
     source: `${header}\n${text}\n;${publish} }\n`,
     declared: analysis.declared,

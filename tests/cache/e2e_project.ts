@@ -33,10 +33,10 @@ export async function scratchProject(): Promise<ScratchProject> {
     chapters: join(dir, "chapters"),
     cacheDir: join(dir, "cache"),
     outDir: join(dir, "dist"),
-    trace: join(dir, "cache", "trace.log"),
+    trace: join(dir, "cache", "computed", "trace.log"),
   };
   await copyTree(FIXTURE, project.chapters);
-  await Deno.mkdir(project.cacheDir, { recursive: true });
+  await Deno.mkdir(join(project.cacheDir, "computed"), { recursive: true });
   return project;
 }
 

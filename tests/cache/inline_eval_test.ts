@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { restoreScope, snapshotScope } from "../../report/cache/scope_snapshot.ts";
-import { evaluateInline } from "../../report/cache/inline_eval.ts";
+import { evaluateInline } from "../../report/runtime/inline_eval.ts";
 import { stripTypes } from "../../report/cache/strip_types.ts";
 
 class Model {
