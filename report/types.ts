@@ -97,7 +97,12 @@ export type Output =
   | { kind: "console"; stream: ConsoleStream; text: string }
   | { kind: "text"; text: string }
   | { kind: "scalar"; text: string }
-  | { kind: "html"; html: string }
+  | {
+    kind: "html";
+    html: string;
+    /** Set by `sanitizeOutput` (report/render/sanitize.ts): the HTML is already safe and is rendered as is. */
+    sanitized?: true;
+  }
   | { kind: "table"; columns: string[]; rows: TableCell[][]; totalRows: number }
   | { kind: "json"; text: string }
   | { kind: "tensor"; dtype: string; shape: number[]; preview: string }

@@ -19,8 +19,15 @@ function codeHtml(block: CodeBlock): string {
   return `<details class="code-fold"><summary>Code</summary>\n${code}\n</details>`;
 }
 
-function captionHtml(caption: string, context: ProseContext): string {
-  return renderProse(lexMarkdown(caption), context).trim().replace(/^<p>|<\/p>$/g, "");
+/** Line of the block's `//| caption:` option (where what sanitising removes from the caption is reported). */
+function captionLine(block: CodeBlock): number {
+  const index = block.code.split("\n").findIndex((line) => /^\s*\/\/\|\s*caption\s*:/.test(line));
+  return index < 0 ? block.fenceLine : block.codeLine + index;
+}
+
+function captionHtml(block: CodeBlock, caption: string, context: ProseContext): string {
+  const line = captionLine(block);
+  return renderProse(lexMarkdown(caption), context, () => line).trim().replace(/^<p>|<\/p>$/g, "");
 }
 
 function failureHtml(block: CodeBlock, result: BlockResult | undefined, context: ProseContext): string {
@@ -45,19 +52,22 @@ export function renderBlock(
   const consoleOutputs = outputs.filter((output) => output.kind === "console");
   const values = outputs.filter((output) => output.kind !== "console");
   const parts: string[] = [];
+  const onDropped = (dropped: string[]) => context.onDropped?.({ line: block.fenceLine }, dropped);
   if (block.options.echo) parts.push(codeHtml(block));
   const label = block.options.label;
   const float = label ? context.numbering.get(label) : undefined;
   if (float && label) {
-    if (consoleOutputs.length > 0) parts.push(renderOutputs(consoleOutputs, context.sources));
+    if (consoleOutputs.length > 0) parts.push(renderOutputs(consoleOutputs, context.sources, onDropped));
     const caption = `<figcaption><span class="float-number">${
       FLOAT_NAMES[float.kind]
-    } ${float.number}</span>${float.caption ? ` ${captionHtml(float.caption, context)}` : ""}</figcaption>`;
-    const content = renderOutputs(values, context.sources);
+    } ${float.number}</span>${
+      float.caption ? ` ${captionHtml(block, float.caption, context)}` : ""
+    }</figcaption>`;
+    const content = renderOutputs(values, context.sources, onDropped);
     const inner = float.kind === "table" ? `${caption}\n${content}` : `${content}\n${caption}`;
     parts.push(`<figure class="float ${float.kind}" id="${label}">\n${inner}\n</figure>`);
   } else if (outputs.length > 0) {
-    parts.push(renderOutputs(outputs, context.sources));
+    parts.push(renderOutputs(outputs, context.sources, onDropped));
   }
   if (failure) parts.push(failure);
   if (parts.length === 0) return "";

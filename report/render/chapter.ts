@@ -1,16 +1,44 @@
-import type { Chapter, ChapterResult } from "../types.ts";
+import type { Token } from "marked";
+import type { Chapter, ChapterResult, SourceLocation } from "../types.ts";
 import { escapeHtml } from "./escape.ts";
 import { renderBlock } from "./block.ts";
 import type { Numbering } from "./numbering.ts";
 import type { SourceLookup } from "./outputs.ts";
-import { renderProse, type TocEntry } from "./prose.ts";
+import { type DroppedPlace, type ProseContext, renderProse, type TocEntry } from "./prose.ts";
+import { droppedWarning } from "./sanitize.ts";
 import type { Slugger } from "./slug.ts";
+
+/** What sanitising removed from the page at one place of a chapter. */
+export interface DroppedHtml {
+  location: SourceLocation;
+  dropped: string[];
+}
 
 export interface RenderedChapter {
   id: string;
   title: string;
   html: string;
   toc: TocEntry[];
+  /** Raw HTML, links and HTML outputs removed from the page, once per place, in line order; for the caller to
+   * report as warnings (`formatDroppedHtml`). */
+  dropped: DroppedHtml[];
+}
+
+/** `chapters/x.md:12:1: warning: removed from the page …: <script>, onerror on <img>` */
+export function formatDroppedHtml(entry: DroppedHtml): string {
+  const { file, line, column } = entry.location;
+  return droppedWarning(`${file}:${line}:${column}`, entry.dropped);
+}
+
+/** The line of each top-level token of a prose node: its first line plus the lines of the tokens before it. */
+function tokenLines(tokens: readonly Token[], firstLine: number): Map<Token, number> {
+  const lines = new Map<Token, number>();
+  let line = firstLine;
+  for (const token of tokens) {
+    lines.set(token, line);
+    line += (token.raw.match(/\n/g) ?? []).length;
+  }
+  return lines;
 }
 
 export interface ChapterRenderContext {
@@ -28,13 +56,23 @@ export function renderChapter(
   context: ChapterRenderContext,
 ): RenderedChapter {
   const toc: TocEntry[] = [];
-  const prose = {
+  const dropped = new Map<number, Set<string>>();
+  const onDropped = (place: DroppedPlace, items: string[]) => {
+    const line = place.inline !== undefined
+      ? chapter.inlines[place.inline]?.location.line ?? 1
+      : place.line ?? 1;
+    const seen = dropped.get(line) ?? new Set<string>();
+    for (const item of items) seen.add(item);
+    dropped.set(line, seen);
+  };
+  const prose: ProseContext = {
     numbering: context.numbering,
     inlines: result.inlines ?? [],
     slugger: context.slugger,
     sources: context.sources,
     chapterPath: chapter.path,
     toc,
+    onDropped,
   };
   const parts: string[] = [];
   const hasTitleHeading = chapter.nodes.some((node) =>
@@ -56,6 +94,7 @@ export function renderChapter(
       continue;
     }
     let tokens = node.tokens;
+    const lines = tokenLines(tokens, node.line);
     if (!titleHeadingDropped) {
       const heading = tokens.findIndex((token) => token.type === "heading" && token.depth === 1);
       if (heading >= 0) {
@@ -63,7 +102,7 @@ export function renderChapter(
         titleHeadingDropped = true;
       }
     }
-    parts.push(renderProse(tokens, prose));
+    parts.push(renderProse(tokens, prose, (token) => lines.get(token) ?? node.line));
   }
   let sectionId = "";
   if (context.isTitleChapter) {
@@ -80,6 +119,10 @@ export function renderChapter(
       parts.filter(Boolean).join("\n")
     }\n</section>`,
     toc,
+    dropped: [...dropped].sort(([a], [b]) => a - b).map(([line, items]) => ({
+      location: { file: chapter.path, line, column: 1 },
+      dropped: [...items],
+    })),
   };
 }
 

@@ -3,14 +3,23 @@ import { formatLocation } from "../errors.ts";
 import type { ConsoleStream, Output, SerializedError, TableCell } from "../types.ts";
 import { escapeHtml } from "./escape.ts";
 import { highlight } from "./highlight.ts";
+import { safeOutputHtml } from "./sanitize.ts";
 
 /** Looks up the text of a project file by path (chapters), for code frames in error boxes. */
 export type SourceLookup = (file: string) => string | undefined;
 
 type ConsoleOutput = Extract<Output, { kind: "console" }>;
 
-/** A block's outputs as HTML; consecutive console lines share one box, each stream styled apart. */
-export function renderOutputs(outputs: readonly Output[], sources: SourceLookup): string {
+/** Told what sanitising removed from an HTML/SVG output (see `sanitize.ts`). */
+export type DroppedListener = (dropped: string[]) => void;
+
+/** A block's outputs as HTML; consecutive console lines share one box, each stream styled apart. HTML/SVG
+ * outputs not yet sanitised are sanitised here; what that removed goes to `onDropped`. */
+export function renderOutputs(
+  outputs: readonly Output[],
+  sources: SourceLookup,
+  onDropped?: DroppedListener,
+): string {
   const parts: string[] = [];
   let consoleRun: ConsoleOutput[] = [];
   const flush = () => {
@@ -23,7 +32,7 @@ export function renderOutputs(outputs: readonly Output[], sources: SourceLookup)
       continue;
     }
     flush();
-    parts.push(renderOutput(output, sources));
+    parts.push(renderOutput(output, sources, onDropped));
   }
   flush();
   return parts.join("\n");
@@ -55,7 +64,7 @@ function renderConsole(lines: readonly ConsoleOutput[]): string {
   return `<pre class="output console">${shown.join("\n")}</pre>`;
 }
 
-export function renderOutput(output: Output, sources: SourceLookup): string {
+export function renderOutput(output: Output, sources: SourceLookup, onDropped?: DroppedListener): string {
   switch (output.kind) {
     case "console":
       return renderConsole([output]);
@@ -64,7 +73,7 @@ export function renderOutput(output: Output, sources: SourceLookup): string {
     case "scalar":
       return `<pre class="output scalar">${escapeHtml(output.text)}</pre>`;
     case "html":
-      return `<div class="output html">${output.html}</div>`;
+      return `<div class="output html">${safeOutputHtml(output, onDropped)}</div>`;
     case "json":
       return `<pre class="output json"><code class="hljs">${highlight(output.text, "json")}</code></pre>`;
     case "table":

@@ -15,6 +15,24 @@ export interface PageInput {
   appendix?: string;
 }
 
+/** The page's Content-Security-Policy: no script, nothing loaded from anywhere; inline styles, `data:` images
+ * and fonts only. Links still navigate. The dev server widens it for its own reload script alone. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'";
+
+const CSP_META = /<meta\s+http-equiv=["']?content-security-policy["']?[^>]*>/i;
+
+/** The page with the report's CSP `<meta>` first in `<head>`, unless the template already declares one. */
+export function withContentSecurityPolicy(html: string): string {
+  if (CSP_META.test(html)) return html;
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`;
+  const head = /<head\b[^>]*>/i.exec(html);
+  if (!head) return `${meta}\n${html}`;
+  const charset = /<meta\s+charset=[^>]*>/i.exec(html.slice(head.index));
+  const at = charset ? head.index + charset.index + charset[0].length : head.index + head[0].length;
+  return `${html.slice(0, at)}\n${meta}${html.slice(at)}`;
+}
+
 /** Fills `<!-- slot:name -->` comments of the template; unknown slots stay as they are, so they are noticed. */
 export function fillTemplate(template: string, slots: Record<string, string>): string {
   return template.replace(/<!--\s*slot:([a-z_]+)\s*-->/g, (whole, name: string) => slots[name] ?? whole);
@@ -40,7 +58,7 @@ export function renderToc(chapters: readonly RenderedChapter[]): string {
 
 export function renderPage(template: Template, input: PageInput): string {
   const description = input.description ? `<p class="subtitle">${escapeHtml(input.description)}</p>` : "";
-  return fillTemplate(template.html, {
+  return fillTemplate(withContentSecurityPolicy(template.html), {
     title: `<title>${escapeHtml(input.title)}</title>`,
     title_block: `<header class="title-block">\n<h1 class="report-title">${
       escapeHtml(input.title)

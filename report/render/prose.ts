@@ -10,7 +10,14 @@ import { escapeHtml } from "./escape.ts";
 import { codeBlockHtml } from "./highlight.ts";
 import { type Numbering, referenceText } from "./numbering.ts";
 import type { SourceLookup } from "./outputs.ts";
+import { safeOutputHtml, sanitizeHtml } from "./sanitize.ts";
 import type { Slugger } from "./slug.ts";
+
+/** Where something was removed from the page: a chapter line, or an inline expression by index. */
+export interface DroppedPlace {
+  line?: number;
+  inline?: number;
+}
 
 export interface TocEntry {
   depth: number;
@@ -27,6 +34,8 @@ export interface ProseContext {
   chapterPath: string;
   /** Headings found while rendering, in order. */
   toc: TocEntry[];
+  /** Told what sanitising removed from raw HTML, links and HTML outputs, and where (once per place). */
+  onDropped?: (place: DroppedPlace, dropped: string[]) => void;
 }
 
 interface Decorated {
@@ -54,7 +63,11 @@ const markdown = new Marked({
   },
 });
 
-function inlineHtml(result: InlineResult | undefined, sources: SourceLookup): string {
+function inlineHtml(
+  result: InlineResult | undefined,
+  sources: SourceLookup,
+  onDropped?: (dropped: string[]) => void,
+): string {
   if (!result) return `<span class="inline-value missing">?</span>`;
   if (!result.ok) {
     const where = result.error.location
@@ -64,17 +77,21 @@ function inlineHtml(result: InlineResult | undefined, sources: SourceLookup): st
       escapeHtml(`${result.error.name}: ${result.error.message}`)
     }</span>`;
   }
-  return inlineOutputHtml(result.output, sources);
+  return inlineOutputHtml(result.output, sources, onDropped);
 }
 
 /** An output inside a sentence: text as text, DOM as is, anything bigger as a compact phrase-level summary. */
-function inlineOutputHtml(output: Output, sources: SourceLookup): string {
+function inlineOutputHtml(
+  output: Output,
+  sources: SourceLookup,
+  onDropped?: (dropped: string[]) => void,
+): string {
   switch (output.kind) {
     case "text":
     case "scalar":
       return escapeHtml(output.text);
     case "html":
-      return `<span class="inline-value">${output.html}</span>`;
+      return `<span class="inline-value">${safeOutputHtml(output, onDropped)}</span>`;
     case "tensor":
       return `<code class="inline-value">Tensor ${escapeHtml(output.dtype)} [${
         output.shape.join(", ")
@@ -97,9 +114,11 @@ function decorate(tokens: readonly Token[], context: ProseContext): void {
   for (const token of tokens) {
     const decorated = token as Token & Decorated;
     if (token.type === "inlineExpression") {
+      const index = (token as InlineExpressionToken).index ?? -1;
       decorated.html = inlineHtml(
-        context.inlines[(token as InlineExpressionToken).index ?? -1],
+        context.inlines[index],
         context.sources,
+        (dropped) => context.onDropped?.({ inline: index }, dropped),
       );
       continue;
     }
@@ -121,8 +140,38 @@ function decorate(tokens: readonly Token[], context: ProseContext): void {
   }
 }
 
-/** Renders Markdown tokens (inline values and references resolved through `context`). */
-export function renderProse(tokens: Token[], context: ProseContext): string {
+/** Links that cannot be anything but an anchor, a plain relative path or an http(s) URL. */
+const PLAIN_LINK = /^(?:#[^\s&"'<>]*|https?:\/\/[^\s"'<>]*|[\w\-./?=%~+,;!]*)$/i;
+
+/** Whether a token holds raw HTML, an image, or a link that only the sanitiser can judge. */
+function needsSanitizer(token: Token): boolean {
+  if (token.type === "html" || token.type === "image") return true;
+  if (token.type === "link" && !PLAIN_LINK.test((token as Tokens.Link).href)) return true;
+  return childTokens(token).some(needsSanitizer);
+}
+
+/** Renders Markdown tokens (inline values and references resolved through `context`). Raw HTML and
+ * non-trivial links or images are sanitised (`sanitize.ts`); what is removed is reported through
+ * `context.onDropped` at the line `lineOf` gives for the top-level token that held it. */
+export function renderProse(
+  tokens: Token[],
+  context: ProseContext,
+  lineOf?: (token: Token) => number,
+): string {
   decorate(tokens, context);
-  return markdown.parser(tokens);
+  const html = markdown.parser(tokens);
+  const unsafe = tokens.filter(needsSanitizer);
+  if (unsafe.length === 0) return html;
+  const reported = new Set<string>();
+  for (const token of unsafe) {
+    const { dropped } = sanitizeHtml(markdown.parser([token]));
+    if (dropped.length === 0) continue;
+    context.onDropped?.({ line: lineOf?.(token) }, dropped);
+    for (const item of dropped) reported.add(item);
+  }
+  // The whole text at once, so that raw HTML that opens in one paragraph and closes in another stays whole.
+  const whole = sanitizeHtml(html);
+  const rest = whole.dropped.filter((item) => !reported.has(item));
+  if (rest.length > 0) context.onDropped?.({ line: lineOf?.(unsafe[0]) }, rest);
+  return whole.html;
 }

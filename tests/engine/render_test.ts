@@ -29,9 +29,9 @@ Deno.test("escaping: every captured text kind is HTML-escaped", () => {
   assert.equal(escapeHtml(`<a href="x">&'</a>`), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
 });
 
-Deno.test("escaping: DOM output is inlined as HTML", () => {
+Deno.test("escaping: DOM output is inlined as sanitised HTML, camelCase SVG attributes kept", () => {
   const html = renderOutput({ kind: "html", html: '<svg viewBox="0 0 1 1"><rect/></svg>' }, noSources);
-  assert.ok(html.includes('<svg viewBox="0 0 1 1"><rect/></svg>'));
+  assert.ok(html.includes('<svg viewBox="0 0 1 1"><rect></rect></svg>'));
 });
 
 Deno.test("outputs: consecutive console lines share one box, streams stay apart", () => {
@@ -115,11 +115,12 @@ Deno.test("page: template slots are filled, unknown ones stay visible", () => {
 
 Deno.test("page: contents list chapters with their sections, and top-level sections of untitled chapters", () => {
   const toc = renderToc([
-    { id: "intro", title: "Intro", html: "", toc: [{ depth: 2, id: "why", text: "Why" }] },
+    { id: "intro", title: "Intro", html: "", toc: [{ depth: 2, id: "why", text: "Why" }], dropped: [] },
     {
       id: "part-1",
       title: "Part 1",
       html: "",
+      dropped: [],
       toc: [{ depth: 1, id: "part-1", text: "Part 1 & more" }, { depth: 2, id: "data", text: "Data" }, {
         depth: 3,
         id: "detail",
@@ -137,7 +138,7 @@ Deno.test("page: contents list chapters with their sections, and top-level secti
 });
 
 Deno.test("page: no contents box when there are no headings", () => {
-  assert.equal(renderToc([{ id: "only", title: "Only", html: "", toc: [] }]), "");
+  assert.equal(renderToc([{ id: "only", title: "Only", html: "", toc: [], dropped: [] }]), "");
 });
 
 Deno.test("chapter: the first chapter's title heading moves to the title block, later ones stay", () => {
