@@ -1,0 +1,70 @@
+/** Throwaway chapter directories inside the project, built through the real command-line pipeline. */
+import { join, relative } from "node:path";
+import type { BuildCommand } from "../../report/cli.ts";
+import { denoEffects } from "../../report/effects.ts";
+import { formatLocation } from "../../report/errors.ts";
+import { runBuild } from "../../report/run_build.ts";
+import { silentReporter } from "../../report/terminal.ts";
+import { ROOT } from "./helpers.ts";
+
+export interface Scratch {
+  dir: string;
+  chapters: string;
+  cacheDir: string;
+  outDir: string;
+}
+
+/** A throwaway chapter directory inside the project (chapter processes read only the project). */
+export async function scratch(chapters: Record<string, string>): Promise<Scratch> {
+  await Deno.mkdir(join(ROOT, ".cache"), { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: join(ROOT, ".cache"), prefix: "sandbox-" });
+  const project = {
+    dir,
+    chapters: join(dir, "chapters"),
+    cacheDir: join(dir, "cache"),
+    outDir: join(dir, "dist"),
+  };
+  await write(project, chapters);
+  return project;
+}
+
+export async function write(project: Scratch, chapters: Record<string, string>): Promise<void> {
+  for (const [name, text] of Object.entries(chapters)) {
+    await Deno.mkdir(join(project.chapters, name, ".."), { recursive: true });
+    await Deno.writeTextFile(join(project.chapters, name), text);
+  }
+}
+
+export function command(project: Scratch, overrides: Partial<BuildCommand> = {}): BuildCommand {
+  return {
+    command: "build",
+    chapters: [],
+    keepGoing: false,
+    fresh: false,
+    params: { profile: "quick" },
+    chaptersDir: relative(ROOT, project.chapters),
+    outDir: project.outDir,
+    pdf: "skip",
+    reproducible: false,
+    pageSize: "A4",
+    port: 0,
+    host: "127.0.0.1",
+    ...overrides,
+  };
+}
+
+export async function buildScratch(project: Scratch, overrides: Partial<BuildCommand> = {}) {
+  const run = await runBuild(command(project, overrides), ROOT, denoEffects, silentReporter, {
+    cacheDir: project.cacheDir,
+  });
+  const problems = run.outcome.problems.map((problem) =>
+    `${problem.location ? formatLocation(problem.location) : "-"}: ${problem.message}`
+  );
+  return { run, problems, html: run.outcome.html ?? "" };
+}
+
+export const chapterPath = (project: Scratch, name: string) => `${relative(ROOT, project.chapters)}/${name}`;
+
+export async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
