@@ -9,7 +9,7 @@ import { blockStopError, inlineStopError, type Stop } from "./failures.ts";
 import { planChapter } from "./plan.ts";
 import { ChapterRecorder } from "./recorder.ts";
 import { openRunDir, sweepRunDirs } from "./run_dir.ts";
-import { sandboxCommand } from "./sandbox.ts";
+import { installDependencies, sandboxCommand } from "./sandbox.ts";
 
 export { RUNTIME_ENTRY } from "./sandbox.ts";
 
@@ -61,6 +61,7 @@ export async function executeChapter(
   let inlines: InlineResult[] | undefined;
   const scopes: Record<number, ScopeSnapshot> = {};
   let restore = settings.restore;
+  await installDependencies(effects, settings.root);
   await sweepRunDirs(settings.cacheDir);
   const runDir = await openRunDir(settings.cacheDir, `${chapter.name}-${effects.nonce().slice(0, 12)}`);
   const dependencies = await importMapKeys(effects, settings.root);
