@@ -1,6 +1,6 @@
 import { type BuildFailure, type BuildFunction, failureFromError, failureLocation } from "./outcome.ts";
 import { createReloadHub } from "./reload_hub.ts";
-import { failurePage, injectDevMarkup, RELOAD_PATH, waitingPage } from "./inject.ts";
+import { createNonce, failurePage, injectDevMarkup, RELOAD_PATH, waitingPage } from "./inject.ts";
 import { contentTypeOf, fileForUrlPath } from "./static_files.ts";
 import { watchDebounced } from "./watch.ts";
 
@@ -31,6 +31,20 @@ export interface DevServer {
   close(): Promise<void>;
 }
 
+/** Host names a request may name in its `Host` header: the loopback names, the listening address, and any IP
+ * address when listening on all of them. Anything else (a DNS name an attacker points at us) is refused. */
+export function hostAllowed(host: string | null, listening: string, port: number): boolean {
+  if (!host) return false;
+  const match = /^(\[[0-9a-f:.]+\]|[^:\[\]]+)(?::(\d+))?$/i.exec(host.trim().toLowerCase());
+  if (!match) return false;
+  const [, name, portText] = match;
+  if (portText === undefined ? port !== 80 : Number(portText) !== port) return false;
+  const bracketed = listening.includes(":") ? `[${listening.toLowerCase()}]` : listening.toLowerCase();
+  if (["127.0.0.1", "localhost", "[::1]", bracketed].includes(name)) return true;
+  const wildcard = listening === "0.0.0.0" || listening === "::" || listening === "[::]";
+  return wildcard && (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(name) || name.startsWith("["));
+}
+
 async function readOrUndefined(path: string): Promise<Uint8Array<ArrayBuffer> | undefined> {
   try {
     return await Deno.readFile(path);
@@ -44,6 +58,8 @@ export function startDevServer(options: DevServerOptions): DevServer {
     options;
   const log = options.log ?? ((line: string) => console.log(line));
   const hub = createReloadHub();
+  const nonce = createNonce();
+  let listeningPort = port;
   const abort = new AbortController();
   const pending = new Set<string>();
   let running: Promise<void> | undefined;
@@ -90,6 +106,11 @@ export function startDevServer(options: DevServerOptions): DevServer {
   }
 
   async function handle(request: Request): Promise<Response> {
+    if (!hostAllowed(request.headers.get("host"), hostname, listeningPort)) {
+      return new Response("forbidden: this server answers only to its own address (Host header)", {
+        status: 403,
+      });
+    }
     const url = new URL(request.url);
     if (url.pathname === RELOAD_PATH) return hub.response();
     if (request.method !== "GET" && request.method !== "HEAD") {
@@ -103,12 +124,12 @@ export function startDevServer(options: DevServerOptions): DevServer {
       if (url.pathname !== "/" && url.pathname !== `/${index}`) {
         return new Response("not found", { status: 404 });
       }
-      const page = lastFailure ? failurePage(lastFailure) : waitingPage();
+      const page = lastFailure ? failurePage(lastFailure, nonce) : waitingPage(nonce);
       return new Response(page, {
         headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
       });
     }
-    const body = isPage ? injectDevMarkup(new TextDecoder().decode(bytes), lastFailure) : bytes;
+    const body = isPage ? injectDevMarkup(new TextDecoder().decode(bytes), nonce, lastFailure) : bytes;
     return new Response(body, {
       headers: { "content-type": contentTypeOf(file), "cache-control": "no-store" },
     });
@@ -116,6 +137,7 @@ export function startDevServer(options: DevServerOptions): DevServer {
 
   const server = Deno.serve({ hostname, port, signal: abort.signal, onListen: () => {} }, handle);
   const address = server.addr as Deno.NetAddr;
+  listeningPort = address.port;
   const url = `http://${address.hostname}:${address.port}/`;
   log(`serving ${distDir} at ${url}`);
   const watcher = watchDebounced({

@@ -328,7 +328,8 @@ function compactUrl(value: string): string {
 }
 
 function isDataImage(value: string): boolean {
-  return /^data:image\/[a-z0-9.+-]+[;,]/i.test(compactUrl(value));
+  // Only the head matters (data URIs run to megabytes); a head of nothing but blanks fails, which is safe.
+  return /^data:image\/[a-z0-9.+-]+[;,]/i.test(compactUrl(value.slice(0, 128)));
 }
 
 function isSafeLink(value: string): boolean {
@@ -357,8 +358,22 @@ export function cssProblem(css: string): string | undefined {
   return undefined;
 }
 
+/** Per tag, the allowed attributes that are neither URLs nor CSS: they only need a look for `url(`. */
+const plainAttributes = new Map(
+  allowedTags.map((tag) => [
+    tag,
+    new Set(
+      allowedAttributes[tag].filter((name) =>
+        !name.includes("*") && name !== "style" && !IMAGE_SOURCES[tag]?.includes(name) &&
+        !LINKS[tag]?.includes(name) && !(tag === "input" && name === "type") && !/^on/.test(name)
+      ),
+    ),
+  ]),
+);
+
 /** Why an attribute of an allowed element may not stay, or undefined. `name` is canonical. */
 function attributeProblem(tag: string, name: string, value: string): string | undefined {
+  if (plainAttributes.get(tag)?.has(name) && !/url\s*\(/i.test(value)) return undefined;
   if (/^on/i.test(name)) return `${name} on <${tag}>`;
   if (!attributeAllowed(tag, name)) return `${name} on <${tag}>`;
   if (IMAGE_SOURCES[tag]?.includes(name)) {
@@ -374,11 +389,9 @@ function attributeProblem(tag: string, name: string, value: string): string | un
   if (tag === "input" && name === "type") {
     return value.toLowerCase() === "checkbox" ? undefined : `type="${shorten(value)}" on <input>`;
   }
-  if (/url\s*\(/i.test(value) || /(?:java|vb)script:/i.test(compactUrl(value))) {
-    const problem = cssProblem(value);
-    return problem ? `${name}="${shorten(value)}" on <${tag}>` : undefined;
-  }
-  return undefined;
+  // Presentation attributes (fill, clip-path, marker-end…) may refer to `url(#id)` only.
+  const problem = /url\s*\(/i.test(value) ? cssProblem(value) : undefined;
+  return problem ? `${name}="${shorten(value)}" on <${tag}>` : undefined;
 }
 
 function canonicalAttributeName(tag: string, name: string): string {
@@ -431,13 +444,33 @@ function sanitizer(): SanitizeHtmlFunction | undefined {
 
 const STYLE_ELEMENT = /<style\b([^>]*)>([\s\S]*?)<\/style>/g;
 
+/** Results by input, so that a long-running process (the dev server) sanitises each output once. */
+const memo = new Map<string, Sanitized>();
+let memoChars = 0;
+const MEMO_CHARS = 64 * 1024 * 1024;
+
 /** Sanitises a fragment of HTML (which may contain SVG); see the module comment for what stays. */
 export function sanitizeHtml(html: string): Sanitized {
-  const dropped = new Set<string>();
-  const run = sanitizer();
-  if (!run) {
+  if (!sanitizer()) {
     return { html: "", dropped: [`all of this HTML (the sanitiser could not be loaded: ${loadFailure})`] };
   }
+  const known = memo.get(html);
+  if (known) return { html: known.html, dropped: [...known.dropped] };
+  const result = sanitizeFresh(html);
+  if (html.length > 0) {
+    if (memoChars + html.length + result.html.length > MEMO_CHARS) {
+      memo.clear();
+      memoChars = 0;
+    }
+    memo.set(html, { html: result.html, dropped: [...result.dropped] });
+    memoChars += html.length + result.html.length;
+  }
+  return result;
+}
+
+function sanitizeFresh(html: string): Sanitized {
+  const dropped = new Set<string>();
+  const run = sanitizer()!;
   const transform = (name: string, attribs: Record<string, string>) => {
     const tag = canonicalTags.get(name.toLowerCase()) ?? name.toLowerCase();
     if (!htmlTags.has(tag) && !svgTags.has(tag)) {
@@ -455,7 +488,7 @@ export function sanitizeHtml(html: string): Sanitized {
   };
   const cleaned = run(html, {
     allowedTags,
-    allowedAttributes,
+    allowedAttributes: false,
     allowedSchemes: ["http", "https"],
     allowedSchemesByTag: { img: ["data"], image: ["data"] },
     allowedSchemesAppliedToAttributes: ["href", "src", "xlink:href", "cite", "action", "formaction"],
