@@ -216,7 +216,7 @@ Deno.test({
             "--param",
             "profile=quick",
             "--param",
-            `trace=${project.trace}`,
+            `trace=${project.cliTrace}`,
             ...extra,
           ],
           cwd: ROOT,

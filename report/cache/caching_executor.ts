@@ -88,7 +88,7 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
       log(line);
     },
   });
-  const memo = fileImportMemo(join(options.cacheDir, "imports.json"));
+  const memo = fileImportMemo(join(options.cacheDir, "imports.json"), log);
   const stats: ChapterCacheStats[] = [];
   let shared: Promise<{ engine: string; dependencies: string }> | undefined;
 

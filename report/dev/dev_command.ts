@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { BuildCommand } from "../cli.ts";
 import { denoEffects } from "../effects.ts";
 import { runBuild } from "../run_build.ts";
@@ -35,7 +35,7 @@ export async function runDevServer(command: BuildCommand, root: string): Promise
   if (command.host !== "127.0.0.1" && command.host !== "localhost") {
     console.warn(`warning: serving on ${command.host}; other machines on the network can read the report`);
   }
-  const chaptersDir = join(root, command.chaptersDir ?? "chapters");
+  const chaptersDir = resolve(root, command.chaptersDir ?? "chapters");
   const server = startDevServer({
     distDir: join(root, command.outDir ?? "dist"),
     index: command.chapters.length > 0 ? "partial.html" : "report.html",

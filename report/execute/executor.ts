@@ -1,7 +1,8 @@
 /** Runs a chapter's blocks in its own sandboxed process: plan → spawn → record → results. */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Effects } from "../effects.ts";
 import { MessageDecoder } from "../runtime/protocol.ts";
+import { rewriteUrls, stripAnsi } from "../runtime/error_mapping.ts";
 import type { BlockResult, Chapter, ChapterResult, InlineResult, Output } from "../types.ts";
 import type { ProgressUpdate } from "../progress.ts";
 import type { ScopeSnapshot } from "../cache/scope_snapshot.ts";
@@ -127,7 +128,7 @@ async function runAttempt(
 ): Promise<Attempt> {
   const { effects, observer, runDir } = context;
   const nonce = effects.nonce();
-  const { files } = planChapter({
+  const { plan, files } = planChapter({
     chapter,
     root: settings.root,
     runDir,
@@ -146,6 +147,7 @@ async function runAttempt(
     cacheDir: settings.cacheDir,
     runDir,
     planPath: join(runDir, "plan.json"),
+    chapterDir: dirname(join(settings.root, chapter.path)),
     declared: chapter.env,
     environment,
   });
@@ -203,8 +205,18 @@ async function runAttempt(
       `${chapter.path}: timers or other work were still pending after the last block; they were stopped\n`,
     );
   }
-  const stop: Stop = watchdog.fired ??
-    { kind: "exit", code: status.code, signal: status.signal, stderr: stderrTail.join("").trim() };
+  const stderr = rewriteUrls(
+    {
+      root: settings.root,
+      mappings: [
+        ...plan.blocks.map((block) => block.mapping),
+        ...plan.inlines.map((inline) => inline.mapping),
+      ],
+      hiddenFiles: [],
+    },
+    stripAnsi(stderrTail.join("").trim()),
+  );
+  const stop: Stop = watchdog.fired ?? { kind: "exit", code: status.code, signal: status.signal, stderr };
 
   if (recorder.current) {
     const index = recorder.current.index;
@@ -228,8 +240,7 @@ async function runAttempt(
   }
   if (!recorder.done) {
     throw new Error(
-      `${chapter.path}: the chapter process exited with code ${status.code} before running any block\n` +
-        stderrTail.join("").trim(),
+      `${chapter.path}: the chapter process exited with code ${status.code} before running any block\n${stderr}`,
     );
   }
   return {

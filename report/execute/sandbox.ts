@@ -2,7 +2,7 @@
  * What a chapter process may do: the one place that decides its permissions, its environment and how its
  * dependencies resolve. See README, "What a chapter can and cannot do".
  */
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Effects } from "../effects.ts";
 
@@ -26,6 +26,8 @@ export interface SandboxInput {
   /** The chapter's scratch directory (generated modules, plan). */
   runDir: string;
   planPath: string;
+  /** The chapter file's folder: readable too when it lies outside the project (`--chapters /elsewhere`). */
+  chapterDir: string;
   /** Variables the chapter declares (`env:` in its front matter). */
   declared: readonly string[];
   /** The build's own environment, from which declared variables are copied. */
@@ -36,6 +38,11 @@ export interface SandboxCommand {
   args: string[];
   /** The whole environment of the chapter process: nothing else is inherited. */
   env: Record<string, string>;
+}
+
+function readableRoots(root: string, chapterDir: string): string[] {
+  const inside = !relative(root, chapterDir).startsWith("..") && !isAbsolute(relative(root, chapterDir));
+  return inside ? [root] : [root, chapterDir];
 }
 
 export function computedDir(cacheDir: string): string {
@@ -62,7 +69,7 @@ export function sandboxCommand(input: SandboxInput): SandboxCommand {
       "--cached-only",
       "--frozen",
       "--no-remote",
-      `--allow-read=${input.root}`,
+      `--allow-read=${readableRoots(input.root, input.chapterDir).join(",")}`,
       `--allow-write=${input.runDir},${computed}`,
       `--allow-env=${readable.join(",")}`,
       "--config",

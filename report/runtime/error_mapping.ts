@@ -32,7 +32,8 @@ export function mapUrlPosition(
   return { location: { file, line, column }, inChapter: false };
 }
 
-function rewriteUrls(context: ErrorContext, text: string): string {
+/** Positions in generated modules become chapter lines; project URLs become relative paths. */
+export function rewriteUrls(context: ErrorContext, text: string): string {
   const positions = text.replace(FRAME_URL, (whole, url: string, line: string, column: string) => {
     const mapped = mapUrlPosition(context, url, Number(line), Number(column));
     if (!mapped) return whole;
@@ -53,7 +54,7 @@ function firstChapterLocation(context: ErrorContext, text: string): SourceLocati
 
 const DENO_SYNTAX = /^SyntaxError: ([^\n]*)/;
 
-function stripAnsi(text: string): string {
+export function stripAnsi(text: string): string {
   // deno-lint-ignore no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, "");
 }

@@ -15,6 +15,8 @@ export interface ScratchProject {
   cacheDir: string;
   outDir: string;
   trace: string;
+  /** Where a build started through `main.ts` (default cache folder) writes the trace. */
+  cliTrace: string;
 }
 
 async function copyTree(from: string, to: string): Promise<void> {
@@ -34,7 +36,9 @@ export async function scratchProject(): Promise<ScratchProject> {
     cacheDir: join(dir, "cache"),
     outDir: join(dir, "dist"),
     trace: join(dir, "cache", "computed", "trace.log"),
+    cliTrace: join(ROOT, ".cache", "computed", `trace-${dir.split("/").at(-1)}.log`),
   };
+  await Deno.mkdir(join(ROOT, ".cache", "computed"), { recursive: true });
   await copyTree(FIXTURE, project.chapters);
   await Deno.mkdir(join(project.cacheDir, "computed"), { recursive: true });
   return project;
@@ -91,4 +95,5 @@ export async function editFile(path: string, change: (text: string) => string): 
 
 export async function removeScratch(project: ScratchProject): Promise<void> {
   await Deno.remove(project.dir, { recursive: true }).catch(() => {});
+  await Deno.remove(project.cliTrace).catch(() => {});
 }

@@ -15,7 +15,11 @@ Deno.test({
     const server = startDevServer({
       distDir: project.outDir,
       watch: [project.chapters],
-      build: devBuild(buildCommand(project, { command: "dev" }), ROOT, silentReporter),
+      build: devBuild(
+        buildCommand(project, { command: "dev", params: { profile: "quick", trace: project.cliTrace } }),
+        ROOT,
+        silentReporter,
+      ),
       port: 0,
       debounceMs: 80,
       log: () => {},
@@ -103,7 +107,7 @@ Deno.test({
         "--param",
         "profile=quick",
         "--param",
-        `trace=${project.trace}`,
+        `trace=${project.cliTrace}`,
         "--param",
         "pause=60000",
       ],
@@ -136,7 +140,7 @@ Deno.test({
       assert.ok(chapterProcesses.length > 0, "a chapter process is running");
       for (
         let tries = 0;
-        tries < 100 && !(await Deno.readTextFile(project.trace).catch(() => "")).includes("beta:0");
+        tries < 100 && !(await Deno.readTextFile(project.cliTrace).catch(() => "")).includes("beta:0");
         tries++
       ) {
         await new Promise((resolve) => setTimeout(resolve, 100));
