@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { renderOutput, renderOutputs } from "../../report/render/outputs.ts";
 import { escapeHtml } from "../../report/render/escape.ts";
 import { fillTemplate, renderToc } from "../../report/render/page.ts";
-import { displayName, renderChapter } from "../../report/render/chapter.ts";
+import { displayName, formatDroppedHtml, renderChapter } from "../../report/render/chapter.ts";
+import { numberFloats } from "../../report/render/numbering.ts";
 import { renderProse } from "../../report/render/prose.ts";
 import { Slugger } from "../../report/render/slug.ts";
 import { parseChapter } from "../../report/parse/chapter.ts";
@@ -191,4 +192,43 @@ Deno.test("prose: inline values stay phrase-level whatever their kind", () => {
   assert.ok(!/<(div|pre|table)\b/.test(html), html);
   assert.ok(html.includes("Tensor float32 [2, 3]"));
   assert.ok(html.includes("TypeError: &lt;bad&gt;"));
+});
+
+Deno.test("chapter: what sanitising removes is listed once per place, at the line of the prose, caption, block or inline", async () => {
+  const path = "tests/fixtures/unsafe-html/01-unsafe.md";
+  const text = await Deno.readTextFile(path);
+  const chapter = parseChapter(path, `${text}\nA value: \${trap}.\n`);
+  const { numbering } = numberFloats([chapter]);
+  const rendered = renderChapter(chapter, {
+    blocks: [{
+      index: 0,
+      status: "ok",
+      seconds: 0,
+      outputs: [
+        { kind: "html", html: `<img src="x" onerror="alert(1)"><b>kept</b>` },
+        { kind: "html", html: `<i onclick="alert(1)">i</i>` },
+      ],
+    }],
+    inlines: [{ ok: true, output: { kind: "html", html: `<u onclick="alert(1)">u</u>` } }],
+  }, { numbering, slugger: new Slugger(), sources: noSources, isTitleChapter: false });
+  assert.doesNotMatch(rendered.html, /onerror|onclick|onmouseover|javascript:|<iframe/);
+  assert.match(rendered.html, /<b>kept<\/b>/);
+  const lines = text.split("\n");
+  const lineOf = (needle: string) => lines.findIndex((line) => line.includes(needle)) + 1;
+  assert.deepEqual(rendered.dropped.map(({ location, dropped }) => [location.line, dropped]), [
+    [lineOf("Prose with an image"), [
+      `src="x" on <img> (not a data:image)`,
+      "onerror on <img>",
+      "onmouseover on <span>",
+      `href="javascript:window.__ran=%5B'link'%5D" on <a>`,
+    ]],
+    [lineOf("<iframe"), ["<iframe>"]],
+    [lineOf("```ts"), [`src="x" on <img> (not a data:image)`, "onerror on <img>", "onclick on <i>"]],
+    [lineOf("//| caption:"), [`src="x" on <img> (not a data:image)`, "onerror on <img>"]],
+    [lines.length + 1, ["onclick on <u>"]],
+  ]);
+  assert.equal(
+    formatDroppedHtml(rendered.dropped[1]),
+    `${path}:${lineOf("<iframe")}:1: warning: removed from the page (not allowed in the report): <iframe>`,
+  );
 });
