@@ -27,6 +27,8 @@ export interface DevServer {
   idle(): Promise<void>;
   readonly lastFailure: BuildFailure | undefined;
   readonly builds: number;
+  /** Pages connected to the reload event stream. */
+  readonly clients: number;
   /** Stops the watcher, aborts a running build (its children with it), closes pages and the socket. */
   close(): Promise<void>;
 }
@@ -160,6 +162,9 @@ export function startDevServer(options: DevServerOptions): DevServer {
     },
     get builds() {
       return builds;
+    },
+    get clients() {
+      return hub.clients;
     },
     async close() {
       watcher.close();
