@@ -13,7 +13,6 @@
  * The library (`sanitize-html`, about 50–120 ms to load) is loaded on first use only, so a build whose pages
  * hold no raw HTML and only already-sanitised outputs never loads it.
  */
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { Output } from "../types.ts";
 
@@ -283,27 +282,44 @@ const IMAGE_SOURCES: Record<string, readonly string[]> = { img: ["src"], image: 
 /** Elements whose `href` is a link: only `#anchor`, relative or http(s). */
 const LINKS: Record<string, readonly string[]> = { a: ["href", "xlink:href"] };
 
-const svgTags = new Set(SVG_TAGS);
-const htmlTags = new Set(HTML_TAGS);
-const allowedTags = [...new Set([...HTML_TAGS, ...SVG_TAGS])];
-const canonicalTags = new Map(allowedTags.map((tag) => [tag.toLowerCase(), tag]));
-const canonicalSvgAttributes = new Map(SVG_ATTRIBUTES.map((name) => [name.toLowerCase(), name]));
-const globalAttributes = new Set(GLOBAL_ATTRIBUTES);
-const svgAttributes = new Set(SVG_ATTRIBUTES);
+/** The allow-lists as sets and maps, built on first use (so importing this module costs nothing). */
+interface AllowList {
+  svgTags: Set<string>;
+  htmlTags: Set<string>;
+  tags: string[];
+  /** Lower case → canonical spelling, for tags and for SVG attributes. */
+  canonicalTags: Map<string, string>;
+  canonicalSvgAttributes: Map<string, string>;
+  globalAttributes: Set<string>;
+  svgAttributes: Set<string>;
+  /** Per tag, the allowed attributes that are neither URLs nor CSS: they only need a look for `url(`. */
+  plainAttributes: Map<string, Set<string>>;
+}
 
-/** Per tag, what may pass (the library checks it again after our own pass). */
-const allowedAttributes: Record<string, string[]> = Object.fromEntries(
-  allowedTags.map((tag) => [
-    tag,
-    [
-      ...GLOBAL_ATTRIBUTES,
-      "aria-*",
-      "data-*",
-      ...(HTML_ATTRIBUTES[tag] ?? []),
-      ...(svgTags.has(tag) ? SVG_ATTRIBUTES.filter((name) => attributeAllowedOnSvg(tag, name)) : []),
-    ],
-  ]),
-);
+let builtAllowList: AllowList | undefined;
+
+function allowList(): AllowList {
+  if (builtAllowList) return builtAllowList;
+  const svgTags = new Set(SVG_TAGS);
+  const tags = [...new Set([...HTML_TAGS, ...SVG_TAGS])];
+  const plain = (tag: string) =>
+    [...GLOBAL_ATTRIBUTES, ...(HTML_ATTRIBUTES[tag] ?? []), ...(svgTags.has(tag) ? SVG_ATTRIBUTES : [])]
+      .filter(
+        (name) =>
+          name !== "style" && !IMAGE_SOURCES[tag]?.includes(name) && !LINKS[tag]?.includes(name) &&
+          !(tag === "input" && name === "type") && (!svgTags.has(tag) || attributeAllowedOnSvg(tag, name)),
+      );
+  return builtAllowList = {
+    svgTags,
+    htmlTags: new Set(HTML_TAGS),
+    tags,
+    canonicalTags: new Map(tags.map((tag) => [tag.toLowerCase(), tag])),
+    canonicalSvgAttributes: new Map(SVG_ATTRIBUTES.map((name) => [name.toLowerCase(), name])),
+    globalAttributes: new Set(GLOBAL_ATTRIBUTES),
+    svgAttributes: new Set(SVG_ATTRIBUTES),
+    plainAttributes: new Map(tags.map((tag) => [tag, new Set(plain(tag))])),
+  };
+}
 
 function attributeAllowedOnSvg(tag: string, name: string): boolean {
   if (name === "href" || name === "xlink:href") return tag in IMAGE_SOURCES || tag in LINKS;
@@ -312,6 +328,7 @@ function attributeAllowedOnSvg(tag: string, name: string): boolean {
 }
 
 function attributeAllowed(tag: string, name: string): boolean {
+  const { globalAttributes, svgTags, svgAttributes } = allowList();
   if (globalAttributes.has(name) || /^aria-[a-z-]+$/.test(name) || /^data-[a-z0-9_.-]+$/.test(name)) {
     return true;
   }
@@ -358,22 +375,9 @@ export function cssProblem(css: string): string | undefined {
   return undefined;
 }
 
-/** Per tag, the allowed attributes that are neither URLs nor CSS: they only need a look for `url(`. */
-const plainAttributes = new Map(
-  allowedTags.map((tag) => [
-    tag,
-    new Set(
-      allowedAttributes[tag].filter((name) =>
-        !name.includes("*") && name !== "style" && !IMAGE_SOURCES[tag]?.includes(name) &&
-        !LINKS[tag]?.includes(name) && !(tag === "input" && name === "type") && !/^on/.test(name)
-      ),
-    ),
-  ]),
-);
-
 /** Why an attribute of an allowed element may not stay, or undefined. `name` is canonical. */
 function attributeProblem(tag: string, name: string, value: string): string | undefined {
-  if (plainAttributes.get(tag)?.has(name) && !/url\s*\(/i.test(value)) return undefined;
+  if (allowList().plainAttributes.get(tag)?.has(name) && !/url\s*\(/i.test(value)) return undefined;
   if (/^on/i.test(name)) return `${name} on <${tag}>`;
   if (!attributeAllowed(tag, name)) return `${name} on <${tag}>`;
   if (IMAGE_SOURCES[tag]?.includes(name)) {
@@ -396,6 +400,7 @@ function attributeProblem(tag: string, name: string, value: string): string | un
 
 function canonicalAttributeName(tag: string, name: string): string {
   const lower = name.toLowerCase();
+  const { svgTags, canonicalSvgAttributes } = allowList();
   return svgTags.has(tag) ? canonicalSvgAttributes.get(lower) ?? lower : lower;
 }
 
@@ -410,7 +415,16 @@ let loadFailure: string | undefined;
  * with the project (the `import()` below puts it in the module graph, so Deno installs it on start). */
 function requireLibrary(): SanitizeHtmlFunction {
   const entry = fileURLToPath(import.meta.resolve("sanitize-html"));
+  // `node:module` is fetched here, not imported above: loading it costs about 30 ms, paid only on first use.
+  const { process } = globalThis as unknown as NodeGlobals;
+  const { createRequire } = process.getBuiltinModule("module");
   return createRequire(import.meta.url)(entry) as SanitizeHtmlFunction;
+}
+
+interface NodeGlobals {
+  process: {
+    getBuiltinModule(name: "module"): { createRequire(from: string): (id: string) => unknown };
+  };
 }
 
 /** Loads the sanitiser ahead of its first use (asynchronously where it cannot be required synchronously). */
@@ -471,6 +485,7 @@ export function sanitizeHtml(html: string): Sanitized {
 function sanitizeFresh(html: string): Sanitized {
   const dropped = new Set<string>();
   const run = sanitizer()!;
+  const { canonicalTags, htmlTags, svgTags, tags } = allowList();
   const transform = (name: string, attribs: Record<string, string>) => {
     const tag = canonicalTags.get(name.toLowerCase()) ?? name.toLowerCase();
     if (!htmlTags.has(tag) && !svgTags.has(tag)) {
@@ -487,7 +502,8 @@ function sanitizeFresh(html: string): Sanitized {
     return { tagName: tag, attribs: kept };
   };
   const cleaned = run(html, {
-    allowedTags,
+    allowedTags: tags,
+    // Attributes were filtered by `transform` (allow-list, URLs, CSS); the library checks URL schemes again.
     allowedAttributes: false,
     allowedSchemes: ["http", "https"],
     allowedSchemesByTag: { img: ["data"], image: ["data"] },
