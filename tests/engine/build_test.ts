@@ -58,7 +58,10 @@ Deno.test("build: a block that keeps reporting progress outlives its timeout", a
 Deno.test("build: chapters cannot reach the network", async () => {
   const outcome = await buildFixture("network");
   assert.equal(outcome.ok, false);
-  assert.match(outcome.problems[0].message, /NotCapable: a chapter has no network access \(tried example.com(:443)?\)/);
+  assert.match(
+    outcome.problems[0].message,
+    /NotCapable: a chapter has no network access \(tried example.com(:443)?\)/,
+  );
   assert.equal(formatLocation(outcome.problems[0].location!), "tests/fixtures/network/01-fetch.md:4:7");
 });
 
