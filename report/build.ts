@@ -6,7 +6,7 @@ import type { ExecuteSettings, ExecutionObserver } from "./execute/executor.ts";
 import { decodeUtf8, decodeUtf8Lenient } from "./parse/utf8.ts";
 import { formatProblem, type Problem, problemFromError, problemFromSerialized } from "./problems.ts";
 import { ranAsExpected } from "./render/block.ts";
-import { renderChapter } from "./render/chapter.ts";
+import { formatDroppedHtml, renderChapter } from "./render/chapter.ts";
 import { checkReferences, numberFloats, type Numbering } from "./render/numbering.ts";
 import { renderPage, type Template } from "./render/page.ts";
 import { Slugger } from "./render/slug.ts";
@@ -240,7 +240,7 @@ export async function build(
     .filter((entry): entry is ExecutedChapter => entry !== undefined);
   if (stopped) return { ok: false, problems, executed };
 
-  const html = await renderReport(executed, numbering, template, source, extensions);
+  const html = await renderReport(executed, numbering, template, source, extensions, reporter);
   const failed = problems.length > 0;
   const outDir = resolvePath(root, options.outDir);
   const outputPath = join(outDir, outputFileName(options.select.length > 0, failed));
@@ -264,12 +264,14 @@ async function renderReport(
   template: Template,
   sources: (file: string) => string | undefined,
   extensions: BuildExtensions,
+  reporter: BuildReporter,
 ): Promise<string> {
   const slugger = new Slugger();
   for (const label of numbering.keys()) slugger.reserve(label);
   const rendered = executed.map(({ chapter, result }, index) =>
     renderChapter(chapter, result, { numbering, slugger, sources, isTitleChapter: index === 0 })
   );
+  for (const entry of rendered.flatMap((chapter) => chapter.dropped)) reporter.info(formatDroppedHtml(entry));
   const first = executed[0].chapter;
   return renderPage(template, {
     title: first.title,

@@ -11,6 +11,7 @@ import type { PdfStep } from "./pdf.ts";
 import { formatProblem, type Problem } from "./problems.ts";
 import { buildSummaryHtml } from "./summary/appendix.ts";
 import type { BuildReporter } from "./terminal.ts";
+import { sanitizeOutput } from "./render/sanitize.ts";
 
 export const CACHE_DIR = ".cache";
 
@@ -91,7 +92,13 @@ export async function runBuild(
     effects,
     log: (line) => reporter.info(line),
     run: async (chapter, settings, observer) =>
-      (await import("./execute/executor.ts")).executeChapter(chapter, settings, effects, observer),
+      (await import("./execute/executor.ts")).executeChapter(
+        chapter,
+        settings,
+        effects,
+        observer,
+        sanitizeOutput,
+      ),
   });
   if (cacheProblem) {
     reporter.problem(formatProblem(cacheProblem, () => undefined));

@@ -8,6 +8,7 @@ import type { ProgressUpdate } from "../progress.ts";
 import type { ScopeSnapshot } from "../cache/scope_snapshot.ts";
 import { blockStopError, inlineStopError, type Stop } from "./failures.ts";
 import { planChapter } from "./plan.ts";
+import { droppedWarning } from "../render/sanitize.ts";
 import { ChapterRecorder } from "./recorder.ts";
 import { openRunDir, sweepRunDirs } from "./run_dir.ts";
 import { installDependencies, sandboxCommand } from "./sandbox.ts";
@@ -45,8 +46,8 @@ export const silentObserver: ExecutionObserver = {
   stderr: () => {},
 };
 
-/** Turns an output arriving from a chapter process into what the build keeps (e.g. sanitised markup). */
-export type OutputAdmission = (output: Output) => Output;
+/** Turns an output arriving from a chapter process into what the build keeps, and says what it removed. */
+export type OutputAdmission = (output: Output) => { output: Output; dropped: string[] };
 
 /** Runs a chapter's blocks in order in its own process, restarting after a timeout when `keepGoing`. */
 export async function executeChapter(
@@ -160,7 +161,7 @@ async function runAttempt(
     settings.startAt,
     observer,
     effects.now,
-    context.admit,
+    context.admit && admission(chapter, context.admit, observer),
   );
   const watchdog = new Watchdog(() => child.kill());
   const inlineTimeout = settings.inlineTimeout ?? INLINE_TIMEOUT_SECONDS;
@@ -246,6 +247,23 @@ async function runAttempt(
   return {
     inlines: chapter.inlines.length === inlines.length ? inlines : undefined,
     scopes: recorder.scopes,
+  };
+}
+
+/** Admits each output as it arrives; what admission removes is named once, at the block's fence line. */
+function admission(chapter: Chapter, admit: OutputAdmission, observer: ExecutionObserver) {
+  const reported = new Set<string>();
+  return (output: Output, block: number): Output => {
+    const { output: kept, dropped } = admit(output);
+    if (dropped.length === 0) return kept;
+    const line = block >= 0 ? chapter.blocks[block].fenceLine : undefined;
+    const where = line === undefined ? `${chapter.path} (an inline expression)` : `${chapter.path}:${line}:1`;
+    const warning = droppedWarning(where, dropped);
+    if (!reported.has(warning)) {
+      reported.add(warning);
+      observer.stderr(`${warning}\n`);
+    }
+    return kept;
   };
 }
 

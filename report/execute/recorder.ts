@@ -24,7 +24,7 @@ export class ChapterRecorder {
     private readonly startAt: number,
     private readonly observer: ExecutionObserver,
     private readonly now: () => number,
-    private readonly admit: (output: Output) => Output = (output) => output,
+    private readonly admit: (output: Output, block: number) => Output = (output) => output,
   ) {}
 
   /** Text the process printed outside the protocol (e.g. straight to stdout): a console line of the block. */
@@ -63,10 +63,14 @@ export class ChapterRecorder {
       case "inline-start":
         this.runningInline = message.index;
         break;
-      case "inline":
+      case "inline": {
         this.runningInline = undefined;
-        this.inlines[message.index] = message.result;
+        const result = message.result;
+        this.inlines[message.index] = result.ok
+          ? { ok: true, output: this.admit(result.output, -1) }
+          : result;
         break;
+      }
       case "scope":
         this.scopes[message.index] = message.snapshot;
         break;
@@ -88,7 +92,7 @@ export class ChapterRecorder {
       }
       this.#consoleChars += output.text.length;
     }
-    current.outputs.push(this.admit(output));
+    current.outputs.push(this.admit(output, current.index));
   }
 
   #endBlock(message: Extract<ChildMessage, { type: "block-end" }>): void {

@@ -204,3 +204,24 @@ Deno.test("sandbox: a chapter reads only the environment variables it declares",
     Deno.env.delete("SANDBOX_TEST_LEVEL");
   }
 });
+
+Deno.test("sandbox: markup from a block is sanitised as it arrives, so the cache never holds a handler", async () => {
+  const project = await scratch({
+    "01-dom.md": '# Dom\n\n```ts\nconst el = document.createElement("div");\n' +
+      'el.innerHTML = \'<img src="x" onerror="document.title = 1"><b>kept</b>\';\nel;\n```\n',
+  });
+  const built = await buildScratch(project);
+  assert.deepEqual(built.problems, []);
+  assert.match(built.html, /<b>kept<\/b>/);
+  assert.doesNotMatch(built.html, /<img[^>]*onerror/);
+  let stored = "";
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isDirectory) await walk(join(dir, entry.name));
+      else stored += await Deno.readTextFile(join(dir, entry.name));
+    }
+  };
+  await walk(join(project.cacheDir, "blocks"));
+  assert.match(stored, /kept/);
+  assert.doesNotMatch(stored, /onerror/);
+});
