@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 import { runCommandLine } from "../../main.ts";
-import type { BuildCommand } from "../../report/cli.ts";
+import { type BuildCommand, parseCommandLine } from "../../report/cli.ts";
 import { denoEffects, type Effects, type Terminal } from "../../report/effects.ts";
 import { parseBlockOptions } from "../../report/parse/block_options.ts";
 import { parseChapter } from "../../report/parse/chapter.ts";
@@ -58,20 +58,16 @@ async function cli(project: Scratch, extra: string[] = [], effects = capturingEf
 }
 
 function command(project: Scratch): BuildCommand {
-  return {
-    command: "build",
-    chapters: [],
-    keepGoing: false,
-    fresh: false,
-    params: { profile: "quick" },
-    chaptersDir: project.chapters,
-    outDir: project.outDir,
-    pdf: "skip",
-    reproducible: false,
-    pageSize: "A4",
-    port: 0,
-    host: "127.0.0.1",
-  };
+  const parsed = parseCommandLine([
+    "build",
+    "--no-pdf",
+    "--chapters",
+    project.chapters,
+    "--out",
+    project.outDir,
+  ]);
+  if (parsed.command !== "build") throw new Error(`unexpected command line: ${JSON.stringify(parsed)}`);
+  return { ...parsed, params: { profile: "quick" } };
 }
 
 /** One clear message: no engine stack, no escape codes, no chapter-process scratch paths. */

@@ -1,6 +1,6 @@
 /** Throwaway chapter directories inside the project, built through the real command-line pipeline. */
 import { join, relative } from "node:path";
-import type { BuildCommand } from "../../report/cli.ts";
+import { type BuildCommand, parseCommandLine } from "../../report/cli.ts";
 import { denoEffects } from "../../report/effects.ts";
 import { formatLocation } from "../../report/errors.ts";
 import { runBuild } from "../../report/run_build.ts";
@@ -35,22 +35,20 @@ export async function write(project: Scratch, chapters: Record<string, string>):
   }
 }
 
+/** The command the command line makes of `build --no-pdf --chapters DIR --out DIR --param profile=quick`. */
 export function command(project: Scratch, overrides: Partial<BuildCommand> = {}): BuildCommand {
-  return {
-    command: "build",
-    chapters: [],
-    keepGoing: false,
-    fresh: false,
-    params: { profile: "quick" },
-    chaptersDir: relative(ROOT, project.chapters),
-    outDir: project.outDir,
-    pdf: "skip",
-    reproducible: false,
-    pageSize: "A4",
-    port: 0,
-    host: "127.0.0.1",
-    ...overrides,
-  };
+  const parsed = parseCommandLine([
+    "build",
+    "--no-pdf",
+    "--chapters",
+    relative(ROOT, project.chapters),
+    "--out",
+    project.outDir,
+    "--param",
+    "profile=quick",
+  ]);
+  if (parsed.command !== "build") throw new Error(`unexpected command line: ${JSON.stringify(parsed)}`);
+  return { ...parsed, ...overrides };
 }
 
 export async function buildScratch(project: Scratch, overrides: Partial<BuildCommand> = {}) {
