@@ -1,22 +1,14 @@
 /** Inline expressions answered from the stored scope, without running the chapter: in a process with no
  * permissions (`report/runtime/inline_sandbox.ts`), never in the build process. */
-import { fileURLToPath } from "node:url";
 import type { Effects } from "../effects.ts";
+import { inlineSandboxCommand } from "../execute/sandbox.ts";
 import type { InlineRequest, InlineResponse } from "../runtime/inline_sandbox.ts";
 import type { Chapter, InlineResult } from "../types.ts";
 import type { ChapterLookup } from "./chapter_cache.ts";
 import { stripTypes } from "./strip_types.ts";
 
-const SANDBOX_ENTRY = fileURLToPath(new URL("../runtime/inline_sandbox.ts", import.meta.url));
 /** Stored-scope answers are arithmetic on stored values; one that takes longer goes to the chapter process. */
 const SANDBOX_TIMEOUT_MS = 10_000;
-/** What the Deno executable needs to find its own cache; the evaluated code can read none of it. */
-const DENO_VARIABLES = ["DENO_DIR", "HOME", "XDG_CACHE_HOME"];
-
-/** The permission-less process: no `--allow-*` flag, no configuration, no packages, nothing inherited. */
-export function inlineSandboxArgs(): string[] {
-  return ["run", "--no-prompt", "--no-config", "--no-npm", "--no-remote", "--cached-only", SANDBOX_ENTRY];
-}
 
 /** Answers what it can of `indices`; the rest (opaque bindings, errors, timeouts) is left to a chapter run. */
 export async function inlinesFromScope(
@@ -53,14 +45,8 @@ function parsesAsJavaScript(source: string): boolean {
 }
 
 async function runSandbox(effects: Effects, request: InlineRequest): Promise<InlineResponse | undefined> {
-  const environment = effects.environment();
-  const env = Object.fromEntries(
-    DENO_VARIABLES.filter((name) => environment[name] !== undefined).map((name) => [name, environment[name]]),
-  );
-  const child = effects.spawn(Deno.execPath(), inlineSandboxArgs(), "/", {
-    env,
-    input: JSON.stringify(request),
-  });
+  const { args, env } = inlineSandboxCommand(effects.environment());
+  const child = effects.spawn(Deno.execPath(), args, "/", { env, input: JSON.stringify(request) });
   const timer = setTimeout(() => child.kill(), SANDBOX_TIMEOUT_MS);
   try {
     const [text] = await Promise.all([

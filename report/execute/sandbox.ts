@@ -110,6 +110,30 @@ export function installDependencies(effects: Effects, root: string): Promise<voi
   return done;
 }
 
+/** Entry of the process that answers inline expressions from a stored scope. */
+const INLINE_SANDBOX_ENTRY = fileURLToPath(new URL("../runtime/inline_sandbox.ts", import.meta.url));
+
+/** The process that answers inline expressions from a stored scope: no `--allow-*` flag at all, no
+ * configuration, no packages, and of the environment only what the Deno executable needs for its cache. */
+export function inlineSandboxCommand(environment: Readonly<Record<string, string>>): SandboxCommand {
+  const env: Record<string, string> = { NO_COLOR: "1" };
+  for (const name of DENO_VARIABLES) {
+    if (environment[name] !== undefined) env[name] = environment[name];
+  }
+  return {
+    args: [
+      "run",
+      "--no-prompt",
+      "--no-config",
+      "--no-npm",
+      "--no-remote",
+      "--cached-only",
+      INLINE_SANDBOX_ENTRY,
+    ],
+    env,
+  };
+}
+
 /** Every variable a chapter can read, with its value (`undefined` when unset): part of its blocks' keys. */
 export function declaredValues(
   declared: readonly string[],

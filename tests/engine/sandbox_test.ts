@@ -1,7 +1,7 @@
 /** What a chapter can and cannot do: each promise of the sandbox, tried as a hostile chapter would. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { inlineSandboxArgs } from "../../report/cache/inline_from_scope.ts";
+import { inlineSandboxCommand } from "../../report/execute/sandbox.ts";
 import { ROOT } from "./helpers.ts";
 import { buildScratch, chapterPath, exists, scratch, write } from "./scratch.ts";
 
@@ -40,7 +40,7 @@ Deno.test("sandbox: the stored-scope evaluator has no permissions at all", async
     ],
   };
   const child = new Deno.Command(Deno.execPath(), {
-    args: inlineSandboxArgs(),
+    args: inlineSandboxCommand({}).args,
     stdin: "piped",
     stdout: "piped",
     stderr: "null",
