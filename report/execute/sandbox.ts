@@ -5,6 +5,7 @@
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Effects } from "../effects.ts";
+import { dependencyHash } from "../cache/lockfile.ts";
 
 export const RUNTIME_ENTRY = fileURLToPath(new URL("../runtime/run_chapter.ts", import.meta.url));
 
@@ -85,11 +86,13 @@ const installed = new Map<string, Promise<void>>();
 
 /**
  * Installs the packages `deno.json` and `deno.lock` name (from the build process, which may download; the
- * lockfile is frozen), once per build, so that chapter processes find everything they may import already
- * there. Tens of milliseconds when nothing is missing.
+ * lockfile is frozen) once per state of those two files, so that chapter processes find everything they may
+ * import already there, also after a dependency is added while `deno task dev` runs. Tens of milliseconds
+ * when nothing is missing.
  */
 export function installDependencies(effects: Effects, root: string): Promise<void> {
-  let done = installed.get(root);
+  const key = `${root}\n${dependencyHash(root)}`;
+  let done = installed.get(key);
   if (!done) {
     done = (async () => {
       const child = effects.spawn(Deno.execPath(), ["install", "--frozen", "--quiet"], root);
@@ -99,13 +102,13 @@ export function installDependencies(effects: Effects, root: string): Promise<voi
         new Response(child.stderr).text(),
       ]);
       if (status.code !== 0) {
-        installed.delete(root);
+        installed.delete(key);
         throw new Error(
           `cannot install the project's dependencies (deno install --frozen):\n${stderr.trim()}`,
         );
       }
     })();
-    installed.set(root, done);
+    installed.set(key, done);
   }
   return done;
 }
@@ -134,7 +137,7 @@ export function inlineSandboxCommand(environment: Readonly<Record<string, string
   };
 }
 
-/** Every variable a chapter can read, with its value (`undefined` when unset): part of its blocks' keys. */
+/** Every variable a chapter can read, with its value (`null` when unset): part of its blocks' keys. */
 export function declaredValues(
   declared: readonly string[],
   environment: Readonly<Record<string, string>>,
