@@ -101,10 +101,8 @@ export function blockModule(input: BlockModuleInput): GeneratedModule {
   const hoisted: HoistedImport[] = [];
   let column = 1;
   analysis.imports.forEach((range, index) => {
-    const before = input.code.slice(0, range.start);
-    const line = input.codeLine + countNewlines(input.code, 0, range.start);
     const to = column + hoistedTexts[index].length;
-    hoisted.push({ from: column, to, line, column: range.start - before.lastIndexOf("\n") });
+    hoisted.push({ from: column, to, ...chapterPosition(input, range.start) });
     column = to + 1;
   });
   const header = `${hoistedTexts.join(" ")} export default async function () {${pullNames(pulled)}`
@@ -112,14 +110,7 @@ export function blockModule(input: BlockModuleInput): GeneratedModule {
   const codeLines = input.code.split("\n").length;
   const isDependency = input.isDependency ?? (() => true);
   const undeclared = analysis.otherSpecifiers.filter((found) => !isDependency(found.specifier)).map(
-    (found) => {
-      const before = input.code.slice(0, found.start);
-      return {
-        specifier: found.specifier,
-        line: input.codeLine + countNewlines(input.code, 0, found.start),
-        column: found.start - before.lastIndexOf("\n"),
-      };
-    },
+    (found) => ({ specifier: found.specifier, ...chapterPosition(input, found.start) }),
   );
   return {
     source: `${header}\n${text}\n;${publish} }\n`,
@@ -190,6 +181,12 @@ function applyEdits(
   }
   text += code.slice(copied);
   return { text, shifts };
+}
+
+/** The chapter line and column of an offset in a block's code. */
+function chapterPosition(input: BlockModuleInput, offset: number): { line: number; column: number } {
+  const lineStart = input.code.lastIndexOf("\n", offset - 1) + 1;
+  return { line: input.codeLine + countNewlines(input.code, 0, offset), column: offset - lineStart + 1 };
 }
 
 function countNewlines(text: string, from: number, to: number): number {
