@@ -1,5 +1,5 @@
 import type { Token } from "marked";
-import type { ScopeSnapshot } from "./cache/scope_snapshot.ts";
+import type { ScopeSnapshot } from "./runtime/scope_snapshot.ts";
 
 /** A position in a project file; `file` is relative to the project root, line and column are 1-based. */
 export interface SourceLocation {

@@ -4,7 +4,7 @@ import { hashParts } from "./hash.ts";
 import type { ImportMemo } from "./import_memo.ts";
 import { blockKeyChain, type BlockKeyInput, type ChapterKeyContext, contextHash } from "./keys.ts";
 import { closureHash, localModuleClosure, type ModuleFingerprint } from "./module_graph.ts";
-import type { ScopeSnapshot } from "./scope_snapshot.ts";
+import type { ScopeSnapshot } from "../runtime/scope_snapshot.ts";
 import type { CacheStore } from "./store.ts";
 
 export interface ChapterCacheSettings {

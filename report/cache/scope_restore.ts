@@ -1,6 +1,6 @@
 import type { Chapter } from "../types.ts";
 import { type ChapterLookup, scopeKeyAfter } from "./chapter_cache.ts";
-import type { ScopeSnapshot } from "./scope_snapshot.ts";
+import type { ScopeSnapshot } from "../runtime/scope_snapshot.ts";
 import type { CacheStore } from "./store.ts";
 
 /** Escapes a binding name for use in a regular expression. */

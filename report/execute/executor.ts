@@ -5,7 +5,7 @@ import { MessageDecoder } from "../runtime/protocol.ts";
 import { rewriteUrls, stripAnsi } from "../runtime/error_mapping.ts";
 import type { BlockResult, Chapter, ChapterResult, InlineResult, Output } from "../types.ts";
 import type { ProgressUpdate } from "../progress.ts";
-import type { ScopeSnapshot } from "../cache/scope_snapshot.ts";
+import type { ScopeSnapshot } from "../runtime/scope_snapshot.ts";
 import { blockStopError, inlineStopError, type Stop } from "./failures.ts";
 import { planChapter } from "./plan.ts";
 import { droppedWarning } from "../render/sanitize.ts";

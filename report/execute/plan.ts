@@ -3,7 +3,7 @@ import { pathToFileURL } from "node:url";
 import { blockModule, inlineModule } from "../scope/block_module.ts";
 import type { ChapterPlan } from "../runtime/protocol.ts";
 import type { Chapter } from "../types.ts";
-import type { ScopeSnapshot } from "../cache/scope_snapshot.ts";
+import type { ScopeSnapshot } from "../runtime/scope_snapshot.ts";
 import { importsOnly } from "../scope/imports_only.ts";
 import { isProjectDependency, undeclaredImportMessage } from "../scope/dependencies.ts";
 

@@ -1,6 +1,6 @@
 /** What one chapter process said, turned into results: the protocol's state machine, with no timers or I/O. */
 import type { ChildMessage } from "../runtime/protocol.ts";
-import type { ScopeSnapshot } from "../cache/scope_snapshot.ts";
+import type { ScopeSnapshot } from "../runtime/scope_snapshot.ts";
 import type { BlockResult, InlineResult, Output } from "../types.ts";
 import type { ExecutionObserver } from "./executor.ts";
 

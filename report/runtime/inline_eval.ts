@@ -1,4 +1,4 @@
-import { restoreScope, type ScopeSnapshot } from "../cache/scope_snapshot.ts";
+import { restoreScope, type ScopeSnapshot } from "./scope_snapshot.ts";
 
 export type InlineResult =
   | { ok: true; value: unknown }

@@ -4,7 +4,7 @@
  * expression that reaches past the stored values finds nothing; the build process itself never evaluates one.
  * Reads one request as JSON on stdin and writes one response as JSON on stdout.
  */
-import type { ScopeSnapshot } from "../cache/scope_snapshot.ts";
+import type { ScopeSnapshot } from "./scope_snapshot.ts";
 import type { Output } from "../types.ts";
 import { evaluateInline } from "./inline_eval.ts";
 import { serializeInline } from "./serialize.ts";

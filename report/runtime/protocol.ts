@@ -1,7 +1,7 @@
 import type { ProgressUpdate } from "../progress.ts";
 import type { LineMapping } from "../scope/line_mapping.ts";
 import type { InlineResult, Output, SerializedError } from "../types.ts";
-import type { ScopeSnapshot } from "../cache/scope_snapshot.ts";
+import type { ScopeSnapshot } from "./scope_snapshot.ts";
 
 export interface PlannedBlock {
   index: number;

@@ -9,7 +9,7 @@ import { captureConsole } from "./console_capture.ts";
 import { type ErrorContext, serializeError } from "./error_mapping.ts";
 import { type ChapterPlan, type ChildMessage, encodeMessage } from "./protocol.ts";
 import { serializeInline, serializeValue } from "./serialize.ts";
-import { restoreScope, snapshotScope } from "../cache/scope_snapshot.ts";
+import { restoreScope, snapshotScope } from "./scope_snapshot.ts";
 import { isProjectDependency, undeclaredImportMessage } from "../scope/dependencies.ts";
 
 const plan: ChapterPlan = JSON.parse(await Deno.readTextFile(Deno.args[0]));

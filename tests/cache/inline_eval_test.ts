@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { restoreScope, snapshotScope } from "../../report/cache/scope_snapshot.ts";
+import { restoreScope, snapshotScope } from "../../report/runtime/scope_snapshot.ts";
 import { evaluateInline } from "../../report/runtime/inline_eval.ts";
 import { stripTypes } from "../../report/cache/strip_types.ts";
 
