@@ -1,4 +1,4 @@
-import { sha256HexNative } from "./hash.ts";
+import { sha256Hex } from "./hash.ts";
 
 /** On-disk form of one cache entry: a header line that names the key and seals the body, then the body. */
 const MAGIC = "report-cache/1";
@@ -7,7 +7,7 @@ const decoder = new TextDecoder();
 
 export async function encodeEntry(key: string, value: unknown): Promise<Uint8Array<ArrayBuffer>> {
   const body = encoder.encode(JSON.stringify(value));
-  const header = encoder.encode(`${MAGIC} ${key} ${body.byteLength} ${await sha256HexNative(body)}\n`);
+  const header = encoder.encode(`${MAGIC} ${key} ${body.byteLength} ${sha256Hex(body)}\n`);
   const entry = new Uint8Array(header.byteLength + body.byteLength);
   entry.set(header, 0);
   entry.set(body, header.byteLength);
@@ -28,7 +28,7 @@ export async function decodeEntry(key: string, bytes: Uint8Array<ArrayBuffer>): 
   if (String(body.byteLength) !== bytesText) {
     return { ok: false, reason: `body has ${body.byteLength} bytes, header says ${bytesText} (truncated)` };
   }
-  if (await sha256HexNative(body) !== storedHash) {
+  if (sha256Hex(body) !== storedHash) {
     return { ok: false, reason: "body hash mismatch (corrupt)" };
   }
   try {

@@ -1,26 +1,21 @@
-import { Sha256 } from "./sha256.ts";
+/** The one hash of the project: SHA-256 from the runtime (`node:crypto`), as lowercase hex. */
+import { createHash } from "node:crypto";
 
 export type Hashable = string | Uint8Array;
 
 export function sha256Hex(data: Hashable): string {
-  return new Sha256().update(data).digestHex();
-}
-
-/** SHA-256 of large data (cache entry bodies) with the runtime's native digest. */
-export async function sha256HexNative(data: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return createHash("sha256").update(data).digest("hex");
 }
 
 /** Hash of an ordered list of parts; each part is length-prefixed so ["ab","c"] and ["a","bc"] differ. */
 export function hashParts(parts: readonly Hashable[]): string {
-  const hash = new Sha256();
+  const hash = createHash("sha256");
   for (const part of parts) {
     const bytes = typeof part === "string" ? new TextEncoder().encode(part) : part;
     hash.update(`${bytes.byteLength}:`);
     hash.update(bytes);
   }
-  return hash.digestHex();
+  return hash.digest("hex");
 }
 
 /** JSON with object keys sorted, so equal values always serialise to equal text. */

@@ -1,85 +1,74 @@
+/** The one lock of the project: an exclusive kernel lock (`flock`) on a lock file. The kernel releases it when
+ * its holder exits or is killed, so there is no owner record, no staleness guess and no `/proc` check. */
 import { dirname } from "node:path";
 
 export interface LockOptions {
-  /** Give up waiting after this long. */
+  /** Called once when another holder has the lock and this process starts to wait for it. */
+  onWait?: () => void;
+  /** Give up waiting after this long (default: wait as long as it takes). */
   timeoutMs?: number;
-  /** A lock held longer than this (or by a process that no longer exists) is taken over. */
-  staleMs?: number;
-  pollMs?: number;
 }
 
-interface LockOwner {
-  pid: number;
-  since: number;
+export interface HeldLock {
+  release(): void;
 }
 
-function processAlive(pid: number): boolean {
-  if (pid === Deno.pid) return true;
+const POLL_MS = 50;
+
+/** Takes the lock at `path` (created if needed) without waiting; undefined when another holder has it. */
+export async function tryLock(path: string): Promise<HeldLock | undefined> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const file = await Deno.open(path, { read: true, write: true, create: true });
   try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return Deno.build.os !== "linux";
-  }
-}
-
-function readOwner(path: string): LockOwner | undefined {
-  try {
-    return JSON.parse(Deno.readTextFileSync(path)) as LockOwner;
-  } catch {
-    return undefined;
-  }
-}
-
-function tryCreate(path: string): boolean {
-  try {
-    const file = Deno.openSync(path, { createNew: true, write: true });
-    const owner: LockOwner = { pid: Deno.pid, since: Date.now() };
-    file.writeSync(new TextEncoder().encode(JSON.stringify(owner)));
-    file.close();
-    return true;
+    if (await lockNow(file)) return held(file);
   } catch (error) {
-    if (error instanceof Deno.errors.AlreadyExists) return false;
+    file.close();
     throw error;
   }
+  file.close();
+  return undefined;
 }
 
-function isStale(path: string, staleMs: number): boolean {
-  const owner = readOwner(path);
-  if (!owner) {
-    try {
-      return Date.now() - (Deno.statSync(path).mtime?.getTime() ?? 0) > staleMs;
-    } catch {
-      return false;
-    }
+/** Takes the lock at `path`, waiting while another process (or another caller in this one) holds it. */
+export async function acquireLock(path: string, options: LockOptions = {}): Promise<HeldLock> {
+  const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+  let announced = false;
+  while (true) {
+    const lock = await tryLock(path);
+    if (lock) return lock;
+    if (!announced) options.onWait?.();
+    announced = true;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for lock ${path}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  return !processAlive(owner.pid) || Date.now() - owner.since > staleMs;
 }
 
-/** Runs `work` while holding an exclusive lock file (created with O_EXCL, removed afterwards). */
+/** Runs `work` while holding the lock at `path`. */
 export async function withLock<T>(
   path: string,
   work: () => Promise<T>,
   options: LockOptions = {},
 ): Promise<T> {
-  const { timeoutMs = 30_000, staleMs = 120_000, pollMs = 20 } = options;
-  Deno.mkdirSync(dirname(path), { recursive: true });
-  const deadline = Date.now() + timeoutMs;
-  while (!tryCreate(path)) {
-    if (isStale(path, staleMs)) {
-      try {
-        Deno.removeSync(path);
-      } catch { /* someone else took it over first */ }
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for lock ${path}`);
-    await new Promise((resolve) => setTimeout(resolve, pollMs + Math.random() * pollMs));
-  }
+  const lock = await acquireLock(path, options);
   try {
     return await work();
   } finally {
-    try {
-      Deno.removeSync(path);
-    } catch { /* removed as stale by another process */ }
+    lock.release();
   }
+}
+
+function held(file: Deno.FsFile): HeldLock {
+  let open = true;
+  return {
+    release() {
+      if (!open) return;
+      open = false;
+      file.close();
+    },
+  };
+}
+
+/** A non-blocking exclusive lock (`flock(LOCK_EX | LOCK_NB)`). */
+async function lockNow(file: Deno.FsFile): Promise<boolean> {
+  return await file.tryLock(true);
 }

@@ -1,6 +1,7 @@
 /** A chapter process's scratch directory under `.cache/run/`: created for one run, held by a lock while the
  * build that owns it lives, removed afterwards; one whose owner died (killed build) is removed by the next. */
 import { join } from "node:path";
+import { acquireLock, tryLock } from "../cache/lock.ts";
 
 const LOCK_FILE = ".owner";
 /** A directory without a lock file is left alone this long, in case its build is just creating it. */
@@ -19,13 +20,12 @@ export function runRoot(cacheDir: string): string {
 export async function openRunDir(cacheDir: string, name: string): Promise<RunDir> {
   const path = join(runRoot(cacheDir), name);
   await Deno.mkdir(path, { recursive: true });
-  const lock = await Deno.open(join(path, LOCK_FILE), { create: true, write: true });
-  await lock.lock(true);
+  const lock = await acquireLock(join(path, LOCK_FILE));
   return {
     path,
     async release(keep) {
       if (!keep) await Deno.remove(path, { recursive: true }).catch(() => {});
-      lock.close();
+      lock.release();
     },
   };
 }
@@ -52,19 +52,13 @@ export async function sweepRunDirs(cacheDir: string, now = Date.now()): Promise<
 }
 
 async function isAbandoned(path: string, now: number): Promise<boolean> {
-  let lock: Deno.FsFile;
-  try {
-    lock = await Deno.open(join(path, LOCK_FILE), { write: true });
-  } catch {
+  const lockFile = join(path, LOCK_FILE);
+  if (!(await Deno.stat(lockFile).catch(() => undefined))) {
     const stat = await Deno.stat(path).catch(() => undefined);
     return stat?.mtime !== null && stat?.mtime !== undefined &&
       now - stat.mtime.getTime() > UNLOCKED_GRACE_MS;
   }
-  try {
-    return await lock.tryLock(true);
-  } catch {
-    return false;
-  } finally {
-    lock.close();
-  }
+  const lock = await tryLock(lockFile).catch(() => undefined);
+  lock?.release();
+  return lock !== undefined;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { withLock } from "../../report/cache/lock.ts";
+import { tryLock, withLock } from "../../report/cache/lock.ts";
 
 Deno.test("holders of one lock never overlap", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cache-lock-" });
@@ -15,32 +15,48 @@ Deno.test("holders of one lock never overlap", async () => {
       await new Promise((resolve) => setTimeout(resolve, 15));
       order.push(index);
       inside -= 1;
-    }, { pollMs: 2 })
+    })
   ));
   assert.equal(maxInside, 1);
   assert.deepEqual([...order].sort(), [0, 1, 2, 3]);
-  assert.equal(await Deno.stat(path).catch(() => undefined), undefined);
 });
 
-Deno.test("a lock left by a process that no longer exists is taken over", async () => {
+const holder = `
+const file = await Deno.open(Deno.args[0], { read: true, write: true, create: true });
+await file.lock(true);
+console.log("held");
+await new Promise(() => {});
+`;
+
+Deno.test("a lock held by a process that was killed is free at once", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cache-lock-" });
   const path = join(dir, "store.lock");
-  const deadPid =
-    (await new Deno.Command("sh", { args: ["-c", "echo $$"], stdout: "piped" }).output()).stdout;
-  const pid = Number(new TextDecoder().decode(deadPid).trim());
-  await Deno.writeTextFile(path, JSON.stringify({ pid, since: Date.now() }));
-  const started = performance.now();
-  const value = await withLock(path, () => Promise.resolve(42), { timeoutMs: 2000 });
-  assert.equal(value, 42);
-  assert.ok(performance.now() - started < 1000);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", holder, path],
+    stdout: "piped",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  await reader.read();
+  assert.equal(await tryLock(path), undefined, "the live holder keeps it");
+  let waited = false;
+  const waiting = withLock(path, () => Promise.resolve(42), { onWait: () => (waited = true) });
+  child.kill("SIGKILL");
+  await child.status;
+  reader.releaseLock();
+  await child.stdout.cancel();
+  assert.equal(await waiting, 42);
+  assert.equal(waited, true);
 });
 
 Deno.test("waiting for a lock held elsewhere times out with a clear error", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cache-lock-" });
   const path = join(dir, "store.lock");
-  await Deno.writeTextFile(path, JSON.stringify({ pid: Deno.pid, since: Date.now() }));
+  const lock = await tryLock(path);
+  assert.ok(lock);
   await assert.rejects(
-    withLock(path, () => Promise.resolve(1), { timeoutMs: 100, pollMs: 5 }),
+    withLock(path, () => Promise.resolve(1), { timeoutMs: 100 }),
     /timed out waiting for lock/,
   );
+  lock.release();
+  assert.equal(await withLock(path, () => Promise.resolve(2)), 2);
 });
