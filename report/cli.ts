@@ -1,3 +1,5 @@
+import { parseArgs } from "node:util";
+
 /** `auto`: print when Chromium is found, else say how to install it; `required`: fail without it. */
 export type PdfMode = "auto" | "required" | "skip";
 
@@ -7,6 +9,8 @@ export interface BuildCommand {
   chapters: string[];
   keepGoing: boolean;
   fresh: boolean;
+  /** Say why each block and stored computation ran (or was taken from the cache). */
+  explain: boolean;
   params: Record<string, string>;
   chaptersDir?: string;
   outDir?: string;
@@ -39,6 +43,7 @@ Options:
   --fresh             ignore the block cache and run everything again (it is refreshed)
   --reproducible      leave run times, cache state and machine details out of the report
   --typecheck         type-check chapter code first; type errors stop the build at their chapter line
+  --explain           say why each block and stored computation ran
   --pdf               require dist/report.pdf (fail when Chromium is missing)
   --no-pdf            do not print the PDF
   --letter            print the PDF on US Letter instead of A4
@@ -52,20 +57,37 @@ Options:
 
 Exit code 0 only when every block ran as expected.`;
 
+/** The options `parseArgs` splits the command line into; `-h`/`--help` are answered before it runs. */
+const OPTIONS = {
+  "keep-going": { type: "boolean" },
+  fresh: { type: "boolean" },
+  reproducible: { type: "boolean" },
+  typecheck: { type: "boolean" },
+  explain: { type: "boolean" },
+  pdf: { type: "boolean" },
+  "no-pdf": { type: "boolean" },
+  letter: { type: "boolean" },
+  jobs: { type: "string" },
+  port: { type: "string" },
+  host: { type: "string" },
+  chapters: { type: "string" },
+  out: { type: "string" },
+  param: { type: "string", multiple: true },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+
 export function parseCommandLine(args: readonly string[]): Command {
-  const rest = [...args];
-  if (rest.length === 0 || rest.includes("--help") || rest.includes("-h")) {
-    return rest.length === 0
-      ? { command: "invalid", message: "missing command (build)" }
-      : { command: "help" };
-  }
-  const name = rest.shift();
+  if (args.length === 0) return { command: "invalid", message: "missing command (build)" };
+  if (args.includes("--help") || args.includes("-h")) return { command: "help" };
+  const [name, ...rest] = args;
   if (name !== "build" && name !== "dev") return { command: "invalid", message: `unknown command "${name}"` };
   const command: BuildCommand = {
     command: name,
     chapters: [],
     keepGoing: false,
     fresh: false,
+    explain: false,
     params: {},
     pdf: name === "dev" ? "skip" : "auto",
     reproducible: false,
@@ -74,43 +96,66 @@ export function parseCommandLine(args: readonly string[]): Command {
     port: 8000,
     host: "127.0.0.1",
   };
-  while (rest.length > 0) {
-    const arg = rest.shift()!;
-    if (arg === "--keep-going") command.keepGoing = true;
-    else if (arg === "--fresh") command.fresh = true;
-    else if (arg === "--reproducible") command.reproducible = true;
-    else if (arg === "--typecheck") command.typecheck = true;
-    else if (arg === "--pdf") command.pdf = "required";
-    else if (arg === "--no-pdf") command.pdf = "skip";
-    else if (arg === "--letter") command.pageSize = "Letter";
-    else if (arg === "--jobs") {
-      const value = Number(rest.shift());
-      if (!Number.isInteger(value) || value < 1) {
+  // Not strict: unknown options and missing values come back as tokens, in order, and are answered below with
+  // one line each (an option that takes a value takes the next argument, whatever it is, as before).
+  const { tokens } = parseArgs({
+    args: rest,
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind === "positional") {
+      command.chapters.push(token.value);
+      continue;
+    }
+    if (token.kind === "option-terminator") continue;
+    if (!token.rawName.startsWith("--") || !Object.hasOwn(OPTIONS, token.name)) {
+      return { command: "invalid", message: `unknown option "${rest[token.index]}"` };
+    }
+    const option = token.name as OptionName;
+    if (OPTIONS[option].type === "boolean") {
+      if (token.value !== undefined) {
+        return { command: "invalid", message: `${token.rawName} takes no value` };
+      }
+      if (option === "keep-going") command.keepGoing = true;
+      else if (option === "fresh") command.fresh = true;
+      else if (option === "reproducible") command.reproducible = true;
+      else if (option === "typecheck") command.typecheck = true;
+      else if (option === "explain") command.explain = true;
+      else if (option === "pdf") command.pdf = "required";
+      else if (option === "no-pdf") command.pdf = "skip";
+      else if (option === "letter") command.pageSize = "Letter";
+      continue;
+    }
+    const value = token.value;
+    // A separate value that looks like an option is most likely a forgotten value; `--out=-dir` is deliberate.
+    const missing = !value || (!token.inlineValue && value.startsWith("-"));
+    if (option === "jobs") {
+      const jobs = Number(value);
+      if (!value || !Number.isInteger(jobs) || jobs < 1) {
         return { command: "invalid", message: "--jobs needs a whole number ≥ 1" };
       }
-      command.jobs = value;
-    } else if (arg === "--port") {
-      const value = Number(rest.shift());
-      if (!Number.isInteger(value) || value < 0 || value > 65535) {
+      command.jobs = jobs;
+    } else if (option === "port") {
+      const port = Number(value);
+      if (!value || !Number.isInteger(port) || port < 0 || port > 65535) {
         return { command: "invalid", message: "--port needs a number from 0 to 65535" };
       }
-      command.port = value;
-    } else if (arg === "--host") {
-      const value = rest.shift();
-      if (!value || value.startsWith("-")) return { command: "invalid", message: "--host needs an address" };
+      command.port = port;
+    } else if (option === "host") {
+      if (missing) return { command: "invalid", message: "--host needs an address" };
       command.host = value;
-    } else if (arg === "--chapters" || arg === "--out") {
-      const value = rest.shift();
-      if (!value || value.startsWith("-")) return { command: "invalid", message: `${arg} needs a directory` };
-      if (arg === "--chapters") command.chaptersDir = value;
+    } else if (option === "chapters" || option === "out") {
+      if (missing) return { command: "invalid", message: `--${option} needs a directory` };
+      if (option === "chapters") command.chaptersDir = value;
       else command.outDir = value;
-    } else if (arg === "--param" || arg.startsWith("--param=")) {
-      const value = arg === "--param" ? rest.shift() : arg.slice("--param=".length);
+    } else if (option === "param") {
       const match = value === undefined ? null : /^([A-Za-z_][\w.-]*)=(.*)$/s.exec(value);
       if (!match) return { command: "invalid", message: `--param needs key=value, got "${value ?? ""}"` };
       command.params[match[1]] = match[2];
-    } else if (arg.startsWith("-")) return { command: "invalid", message: `unknown option "${arg}"` };
-    else command.chapters.push(arg);
+    }
   }
   return command;
 }

@@ -50,6 +50,7 @@ export function buildCommand(project: ScratchProject, overrides: Partial<BuildCo
     chapters: [],
     keepGoing: false,
     fresh: false,
+    explain: false,
     params: { profile: "quick", trace: project.trace },
     chaptersDir: relative(ROOT, project.chapters),
     outDir: project.outDir,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { encodeMessage, MessageDecoder } from "../../report/runtime/protocol.ts";
-import { defaultJobs, parseCommandLine } from "../../report/cli.ts";
+import { defaultJobs, parseCommandLine, USAGE } from "../../report/cli.ts";
 import { selectChapters } from "../../report/chapters.ts";
 
 Deno.test("protocol: messages survive chunking and stray prints around them", () => {
@@ -32,6 +32,7 @@ Deno.test("cli: build with chapters, flags and repeated params", () => {
       chapters: ["10"],
       keepGoing: true,
       fresh: true,
+      explain: false,
       params: { profile: "quick", a: "b=c" },
       pdf: "auto",
       reproducible: false,
@@ -51,6 +52,85 @@ Deno.test("cli: build with chapters, flags and repeated params", () => {
   assert.equal(parseCommandLine(["build", "--jobs", "two"]).command, "invalid");
   assert.equal(defaultJobs(1), 1);
   assert.equal(defaultJobs(16), 2);
+});
+
+Deno.test("cli: --explain is a flag of build and dev, off by default, and in the help", () => {
+  const explained = parseCommandLine(["build", "--explain", "10"]);
+  assert.ok(explained.command === "build" && explained.explain);
+  assert.deepEqual(explained.command === "build" && explained.chapters, ["10"]);
+  const dev = parseCommandLine(["dev", "--explain"]);
+  assert.ok(dev.command === "dev" && dev.explain);
+  const plain = parseCommandLine(["build"]);
+  assert.ok(plain.command === "build" && plain.explain === false);
+  assert.deepEqual(parseCommandLine(["build", "--explain=yes"]), {
+    command: "invalid",
+    message: "--explain takes no value",
+  });
+  assert.match(USAGE, /^ {2}--explain +say why each block and stored computation ran$/m);
+});
+
+Deno.test("cli: an unknown option, a missing value or a bad value is one line naming it", () => {
+  const invalid = (args: string[]) => {
+    const parsed = parseCommandLine(args);
+    assert.equal(parsed.command, "invalid", JSON.stringify(args));
+    return parsed.command === "invalid" ? parsed.message : "";
+  };
+  assert.equal(invalid(["build", "--nope"]), 'unknown option "--nope"');
+  assert.equal(invalid(["build", "--nope=3"]), 'unknown option "--nope=3"');
+  assert.equal(invalid(["dev", "-x"]), 'unknown option "-x"');
+  assert.equal(invalid(["build", "--param"]), '--param needs key=value, got ""');
+  assert.equal(invalid(["build", "--out"]), "--out needs a directory");
+  assert.equal(invalid(["build", "--chapters", "--fresh"]), "--chapters needs a directory");
+  assert.equal(invalid(["dev", "--host"]), "--host needs an address");
+  assert.equal(invalid(["dev", "--port", "70000"]), "--port needs a number from 0 to 65535");
+  assert.equal(invalid(["build", "--jobs"]), "--jobs needs a whole number ≥ 1");
+  assert.equal(invalid([]), "missing command (build)");
+  assert.equal(invalid(["serve"]), 'unknown command "serve"');
+  for (const args of [["build", "--nope"], ["build", "--jobs", "x"], ["build", "--param", "novalue"]]) {
+    assert.doesNotMatch(invalid(args), /\n/);
+  }
+});
+
+Deno.test("cli: every option of the help, in both spellings of a value", () => {
+  const parsed = parseCommandLine([
+    "dev",
+    "--reproducible",
+    "--typecheck",
+    "--letter",
+    "--pdf",
+    "--no-pdf",
+    "--jobs=3",
+    "--port",
+    "0",
+    "--host=0.0.0.0",
+    "--chapters",
+    "tests/fixtures/failing",
+    "--out=/tmp/out",
+    "--param",
+    "seed=7",
+    "--",
+    "--literal",
+  ]);
+  assert.deepEqual(parsed, {
+    command: "dev",
+    chapters: ["--literal"],
+    keepGoing: false,
+    fresh: false,
+    explain: false,
+    params: { seed: "7" },
+    pdf: "skip",
+    reproducible: true,
+    typecheck: true,
+    pageSize: "Letter",
+    port: 0,
+    host: "0.0.0.0",
+    jobs: 3,
+    chaptersDir: "tests/fixtures/failing",
+    outDir: "/tmp/out",
+  });
+  const last = parseCommandLine(["build", "--no-pdf", "--pdf"]);
+  assert.equal(last.command === "build" && last.pdf, "required", "the last of --pdf and --no-pdf wins");
+  assert.equal(parseCommandLine(["build", "--out", "dist", "-h"]).command, "help");
 });
 
 Deno.test("chapter selection: by file name, stem or number", () => {
