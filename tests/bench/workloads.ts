@@ -1,6 +1,6 @@
 import { buildSimpleCNN, DEFAULT_CNN_SEED, SIMPLE_CNN_LAYERS } from "../../models/cnn.ts";
 import { buildLSTMCounter, DEFAULT_LSTM_CONFIG, DEFAULT_LSTM_SEED } from "../../models/lstm.ts";
-import { layerActivations } from "../../models/probes.ts";
+import { stageOutputs } from "../../models/analysis/cnn/stages.ts";
 import { type LayersModel, type Tensor, tf } from "../../models/tf.ts";
 
 export const TRAIN_BATCH = 64;
@@ -100,7 +100,7 @@ export function cnnActivations(): Workload {
     name: "cnn-activations",
     samplesPerStep: INFERENCE_BATCH,
     step: async () => {
-      const outputs = layerActivations(model, x, SIMPLE_CNN_LAYERS, INFERENCE_BATCH);
+      const outputs = stageOutputs(model, x, SIMPLE_CNN_LAYERS);
       try {
         for (const tensor of Object.values<Tensor>(outputs)) await tensor.data();
       } finally {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { closureHash, localModuleClosure } from "../../report/cache/module_graph.ts";
-import { denoInfoLocalFiles } from "../../report/cache/deno_info.ts";
+import { denoInfoLocalFiles } from "./deno_info.ts";
 import { fileImportMemo, memoryImportMemo } from "../../report/cache/import_memo.ts";
 import { type ImportScanner, resolveLocal, typescriptImportScanner } from "../../report/cache/imports.ts";
 

@@ -45,18 +45,3 @@ export function averagedKernels(kernels: ConvKernels): KernelSlice[] {
     return { layer: kernels.layer, channel, size, values, norm: Math.sqrt(energy) };
   });
 }
-
-/** Norm of every (input channel, output channel) 2-D kernel: rows are outputs, columns inputs. */
-export function kernelNormMatrix(kernels: ConvKernels): Float32Array {
-  const { size, inChannels, outChannels, weights } = kernels;
-  const out = new Float32Array(outChannels * inChannels);
-  for (let p = 0; p < size * size; p++) {
-    for (let c = 0; c < inChannels; c++) {
-      for (let o = 0; o < outChannels; o++) {
-        const w = weights[(p * inChannels + c) * outChannels + o];
-        out[o * inChannels + c] += w * w;
-      }
-    }
-  }
-  return out.map(Math.sqrt);
-}

@@ -37,12 +37,6 @@ export function convStages(model: LayersModel): Stage[] {
   return featureStages(model).filter((s) => s.kind === "conv");
 }
 
-export function findStage(model: LayersModel, name: string): Stage {
-  const stage = featureStages(model).find((s) => s.name === name);
-  if (!stage) throw new Error(`no feature stage named ${name}`);
-  return stage;
-}
-
 /** Runs `x` through the model layer by layer and returns the outputs of the named stages (caller disposes). */
 export function stageOutputs(
   model: LayersModel,

@@ -3,7 +3,6 @@
 import type { LstmTrace } from "../../lstm_replay.ts";
 
 export type GateName = "inputGate" | "forgetGate" | "outputGate";
-export const GATE_NAMES: readonly GateName[] = ["inputGate", "forgetGate", "outputGate"];
 
 export interface GateFractions {
   /** Share of steps below `low`. */

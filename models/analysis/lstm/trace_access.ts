@@ -40,11 +40,6 @@ export function rowGrid(
   return out;
 }
 
-/** The input bits of one row. */
-export function rowInputs(trace: LstmTrace, row: number): number[] {
-  return Array.from(trace.inputs.subarray(row * trace.length, (row + 1) * trace.length));
-}
-
 export function mean(values: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i];
