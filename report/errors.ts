@@ -1,4 +1,5 @@
 import { isAbsolute, relative, resolve } from "node:path";
+import { stripAnsi } from "./format.ts";
 import type { SourceLocation } from "./types.ts";
 
 /** An error in the report's sources, located in a project file. */
@@ -35,11 +36,6 @@ export function fileErrorReason(error: unknown): string {
   const message = stripAnsi(error instanceof Error ? error.message : String(error)).split("\n")[0];
   const reason = message.replace(/\s*\(os error \d+\)[\s\S]*$/, "");
   return reason.charAt(0).toLowerCase() + reason.slice(1);
-}
-
-export function stripAnsi(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
 }
 
 /** Deno's `Reason (os error N): op 'path'` (and `op 'from' -> 'to'`) file-system error messages. */

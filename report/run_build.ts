@@ -89,6 +89,7 @@ export async function runBuild(
     cacheDir,
     fresh: command.fresh,
     reproducible: command.reproducible,
+    explain: command.explain,
     effects,
     log: (line) => reporter.info(line),
     run: async (chapter, settings, observer) =>

@@ -1,4 +1,5 @@
 import type { Terminal } from "./effects.ts";
+import { formatDuration } from "./format.ts";
 import type { ProgressUpdate } from "./progress.ts";
 import type { BlockResult } from "./types.ts";
 
@@ -27,12 +28,6 @@ export const silentReporter: BuildReporter = {
   chapterStderr: () => {},
   info: () => {},
 };
-
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}m${String(Math.round(seconds % 60)).padStart(2, "0")}s`;
-}
 
 export function formatProgress(update: ProgressUpdate): string {
   const metrics = Object.entries(update.metrics ?? {})

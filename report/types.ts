@@ -1,3 +1,4 @@
+import type { ReadSet } from "./execute/audit.ts";
 import type { Token } from "marked";
 import type { ScopeSnapshot } from "./runtime/scope_snapshot.ts";
 
@@ -138,4 +139,7 @@ export interface ChapterResult {
   /** The plain-data part of the chapter's scope after each block that ran for its outputs, by block index
    * (the one after the last block answers inline expressions later). */
   scopes?: Record<number, ScopeSnapshot>;
+  /** What each block (by index) and each inline expression read while it ran: project files and variables. */
+  reads?: Record<number, ReadSet>;
+  inlineReads?: Record<number, ReadSet>;
 }

@@ -3,7 +3,16 @@ import type { Effects } from "../effects.ts";
 import type { ExecutionObserver } from "../execute/executor.ts";
 import type { ExecuteSettings } from "../execute/executor.ts";
 import type { BlockBadge, BlockResult, Chapter, ChapterResult, InlineResult } from "../types.ts";
-import { type BlockEntry, lookupChapter, storeChapterRun } from "./chapter_cache.ts";
+import {
+  type BlockEntry,
+  blockFingerprint,
+  lookupChapter,
+  storeChapterRun,
+  storedFingerprints,
+  storeFingerprints,
+} from "./chapter_cache.ts";
+import { changeReasons, type Fingerprint } from "./explain.ts";
+import { hashInputs, type InputSource } from "./inputs.ts";
 import { fileImportMemo, type ImportMemo } from "./import_memo.ts";
 import { inlinesFromScope as answerFromScope } from "./inline_from_scope.ts";
 import { restorableScope } from "./scope_restore.ts";
@@ -49,6 +58,8 @@ export interface CachingExecutorOptions {
    * build's environment (the values of the variables a chapter declares join its blocks' keys). */
   effects: Effects;
   log?: (line: string) => void;
+  /** Say why each block that ran was not taken from the cache. */
+  explain?: boolean;
 }
 
 export interface CachingExecutor {
@@ -102,18 +113,21 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
       dependencies: dependencyHash(options.root),
     }));
     const { engine, dependencies } = await shared;
+    const env = declaredValues(chapter.env, options.effects.environment());
+    const source: InputSource = { root: options.root, variable: (name) => env[name] };
+    const context = {
+      engine,
+      dependencies,
+      params: settings.params,
+      backend: settings.params.backend ?? "auto",
+    };
     const lookup = await lookupChapter(chapter, {
       root: options.root,
       store,
       memo,
       fresh: options.fresh,
-      context: {
-        engine,
-        dependencies,
-        params: settings.params,
-        backend: settings.params.backend ?? "auto",
-        env: declaredValues(chapter.env, options.effects.environment()),
-      },
+      context,
+      source,
     });
     const inlineResults = chapter.inlines.map((_, index) => lookup.inlineHits[index]);
     let inlinesFromScope = 0;
@@ -123,7 +137,7 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
       for (const [index, evaluated] of answered) {
         inlineResults[index] = evaluated;
         inlinesFromScope += 1;
-        await store.put(lookup.inlineKeys[index], evaluated);
+        await store.put(lookup.inlineKeys[index], { result: evaluated, inputs: [] });
       }
     }
     const mustRun = lookup.firstMiss < chapter.blocks.length || inlineResults.some((result) => !result);
@@ -150,7 +164,33 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
     const inlines = run ? run.inlines : inlineResults as InlineResult[];
     if (run) {
       const backends = run.blocks.map((result) => result?.backend);
-      await storeChapterRun(chapter, lookup, { ...run, backends }, startAt, store);
+      const previous = await storedFingerprints(chapter, store);
+      await storeChapterRun(chapter, lookup, { ...run, backends }, startAt, { store, source });
+      const fingerprints = chapter.blocks.map((block): Fingerprint | undefined => {
+        const reads = run.reads?.[block.index];
+        const inputs = block.index < startAt
+          ? lookup.hits[block.index]?.inputs
+          : reads && hashInputs(reads, source);
+        return inputs ? { ...blockFingerprint(lookup, context, block.index), inputs } : previous[block.index];
+      });
+      if (options.explain) {
+        for (const block of chapter.blocks.slice(startAt)) {
+          const result = run.blocks[block.index];
+          if (!result || result.status === "not-run") continue;
+          const own = changeReasons(
+            previous[block.index],
+            blockFingerprint(lookup, context, block.index),
+            source,
+          );
+          const reasons = own.length > 0
+            ? own
+            : block.index > startAt
+            ? [`an earlier block (line ${chapter.blocks[startAt].fenceLine})`]
+            : [options.fresh ? "--fresh" : "its stored result was missing"];
+          log(`why: ${chapter.path}:${block.fenceLine} ran: ${reasons.join(", ")}`);
+        }
+      }
+      await storeFingerprints(chapter, store, fingerprints);
     }
 
     const before = run ? run.blocks.filter((r, i) => i < startAt && r && r.status !== "not-run").length : 0;

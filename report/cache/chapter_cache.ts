@@ -1,10 +1,27 @@
 import { join } from "node:path";
-import type { BlockResult, Chapter, InlineResult } from "../types.ts";
-import { hashParts } from "./hash.ts";
-import type { ImportMemo } from "./import_memo.ts";
-import { blockKeyChain, type BlockKeyInput, type ChapterKeyContext, contextHash } from "./keys.ts";
-import { closureHash, localModuleClosure, type ModuleFingerprint } from "./module_graph.ts";
+import type { ReadSet } from "../execute/audit.ts";
 import type { ScopeSnapshot } from "../runtime/scope_snapshot.ts";
+import type { BlockResult, Chapter, InlineResult } from "../types.ts";
+import { type Fingerprint, fingerprintKeyOf, isFingerprint } from "./explain.ts";
+import { canonicalJson, hashParts, sha256Hex } from "./hash.ts";
+import type { ImportMemo } from "./import_memo.ts";
+import {
+  currentInputs,
+  entryKeyOf,
+  hashInputs,
+  type InputRecord,
+  type InputSource,
+  isTrace,
+  traceKeyOf,
+} from "./inputs.ts";
+import {
+  type BlockKeyInput,
+  blockStaticKey,
+  type ChapterKeyContext,
+  contextHash,
+  executionOptions,
+} from "./keys.ts";
+import { closureHash, localModuleClosure, type ModuleFingerprint } from "./module_graph.ts";
 import type { CacheStore } from "./store.ts";
 
 export interface ChapterCacheSettings {
@@ -12,6 +29,8 @@ export interface ChapterCacheSettings {
   store: CacheStore;
   memo: ImportMemo;
   context: ChapterKeyContext;
+  /** Reads the current value of run-time inputs (files, variables). */
+  source: InputSource;
   /** Ignore what is stored (entries are still written). */
   fresh: boolean;
 }
@@ -21,9 +40,22 @@ export interface BlockEntry {
   result: BlockResult;
   /** The tfjs backend in use when the block ran, if tfjs was loaded. */
   backend?: string;
+  /** The project files and variables it read while it ran, with their values then. */
+  inputs?: InputRecord[];
+}
+
+/** What an inline expression's entry holds: its result and what it read while it ran (usually nothing). */
+export interface InlineEntry {
+  result: InlineResult;
+  inputs: InputRecord[];
 }
 
 export interface ChapterLookup {
+  /** Per block: what its static key is made of (code, options, local modules). */
+  inputs: BlockKeyInput[];
+  /** Per block: the local modules of it and the blocks before it, path → hash. */
+  moduleMaps: Record<string, string>[];
+  /** Entry key of each block before `firstMiss` (later ones are known once the blocks ran). */
   keys: string[];
   /** Stored entries per block (undefined: miss). */
   hits: (BlockEntry | undefined)[];
@@ -31,6 +63,9 @@ export interface ChapterLookup {
   firstMiss: number;
   /** Local files (models/…, chapter helpers) the chapter's blocks import, transitively. */
   modules: ModuleFingerprint[];
+  /** Key of the chapter context: the first block's chain predecessor. */
+  base: string;
+  /** Key of the stored scope after the last block (meaningful when every block is stored). */
   scopeKey: string;
   /** The stored scope after the last block, read on first use (it can be large). */
   snapshot(): Promise<ScopeSnapshot | undefined>;
@@ -43,14 +78,20 @@ export function isReusable(result: BlockResult, expectError: boolean): boolean {
   return result.status === "ok" || (expectError && result.status === "error");
 }
 
-async function prefixModuleHashes(
+function sortedModules(union: Map<string, string>): ModuleFingerprint[] {
+  return [...union.entries()].map(([path, hash]) => ({ path, hash }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+async function prefixModules(
   chapter: Chapter,
-  settings: ChapterCacheSettings,
-): Promise<{ hashes: string[]; modules: ModuleFingerprint[] }> {
+  settings: Pick<ChapterCacheSettings, "root" | "memo">,
+): Promise<{ hashes: string[]; maps: Record<string, string>[]; modules: ModuleFingerprint[] }> {
   const file = join(settings.root, chapter.path);
   const contents = new Map<string, Uint8Array | null>();
   const union = new Map<string, string>();
   const hashes: string[] = [];
+  const maps: Record<string, string>[] = [];
   for (const block of chapter.blocks) {
     const closure = await localModuleClosure([{ file, source: block.code }], {
       root: settings.root,
@@ -58,56 +99,93 @@ async function prefixModuleHashes(
       contents,
     });
     for (const module of closure) union.set(module.path, module.hash);
-    const modules = [...union.entries()].map(([path, hash]) => ({ path, hash }))
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    hashes.push(closureHash(modules));
+    hashes.push(closureHash(sortedModules(union)));
+    maps.push(Object.fromEntries(union));
   }
-  const modules = [...union.entries()].map(([path, hash]) => ({ path, hash }))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { hashes, modules };
+  return { hashes, maps, modules: sortedModules(union) };
 }
 
-/** Key of the stored scope after the block with key `blockKey` (the chapter context when there is none). */
+/** Key of the stored scope after the block with entry key `blockKey` (the chapter context when there is none). */
 export function scopeKeyAfter(blockKey: string): string {
   return hashParts(["scope/1", blockKey]);
-}
-
-export function scopeKeyOf(context: ChapterKeyContext, keys: readonly string[]): string {
-  return scopeKeyAfter(keys.at(-1) ?? contextHash(context));
 }
 
 export function inlineKeyOf(scopeKey: string, source: string): string {
   return hashParts(["inline/1", scopeKey, source]);
 }
 
-/** Computes every key of a chapter and reads what the store has for them. */
+function sameInputs(stored: readonly InputRecord[], source: InputSource): boolean {
+  const now = currentInputs({ inputs: [...stored] }, source);
+  return now.every((input, index) => input.hash === stored[index].hash);
+}
+
+function isInlineEntry(value: unknown): value is InlineEntry {
+  return typeof value === "object" && value !== null && "result" in value &&
+    Array.isArray((value as InlineEntry).inputs);
+}
+
+/** Computes the keys of a chapter's blocks, in order, and reads what the store has for them: each block's
+ * static key names the trace of what it read last time; the current values of those inputs complete its entry
+ * key; the entry key chains into the next block's static key. */
 export async function lookupChapter(
   chapter: Chapter,
   settings: ChapterCacheSettings,
 ): Promise<ChapterLookup> {
-  const { hashes, modules } = await prefixModuleHashes(chapter, settings);
+  const { hashes, maps, modules } = await prefixModules(chapter, settings);
   const inputs: BlockKeyInput[] = chapter.blocks.map((block, index) => ({
     code: block.body,
     options: block.explicitOptions,
     modules: hashes[index],
   }));
-  const keys = blockKeyChain(settings.context, inputs);
-  const scopeKey = scopeKeyOf(settings.context, keys);
-  const inlineKeys = chapter.inlines.map((inline) => inlineKeyOf(scopeKey, inline.source));
-  const read = async <T>(key: string) =>
-    settings.fresh ? undefined : (await settings.store.get(key)) as T | undefined;
+  const read = async (key: string) => settings.fresh ? undefined : await settings.store.get(key);
+  const base = contextHash(settings.context);
+  const keys: string[] = [];
   const hits: (BlockEntry | undefined)[] = [];
-  for (const key of keys) {
-    const entry = await read<BlockEntry>(key);
-    hits.push(entry && typeof entry === "object" && "result" in entry ? entry : undefined);
+  let previous = base;
+  let firstMiss = chapter.blocks.length;
+  for (const block of chapter.blocks) {
+    const staticKey = blockStaticKey(previous, inputs[block.index]);
+    if (!block.options.eval) {
+      keys.push(previous = staticKey);
+      hits.push(undefined);
+      continue;
+    }
+    const trace = await read(traceKeyOf(staticKey));
+    const key = isTrace(trace) ? entryKeyOf(staticKey, currentInputs(trace, settings.source)) : undefined;
+    const entry = key === undefined ? undefined : await read(key);
+    if (key === undefined || !(entry && typeof entry === "object" && "result" in entry)) {
+      firstMiss = block.index;
+      break;
+    }
+    keys.push(previous = key);
+    hits.push(entry as BlockEntry);
   }
-  const firstMissing = hits.findIndex((hit, index) => !hit && chapter.blocks[index].options.eval);
-  const firstMiss = firstMissing < 0 ? chapter.blocks.length : firstMissing;
+  const scopeKey = scopeKeyAfter(previous);
+  const inlineKeys = chapter.inlines.map((inline) => inlineKeyOf(scopeKey, inline.source));
   const inlineHits: (InlineResult | undefined)[] = [];
-  for (const key of inlineKeys) inlineHits.push(await read<InlineResult>(key));
+  if (firstMiss === chapter.blocks.length) {
+    for (const key of inlineKeys) {
+      const entry = await read(key);
+      inlineHits.push(
+        isInlineEntry(entry) && sameInputs(entry.inputs, settings.source) ? entry.result : undefined,
+      );
+    }
+  }
   let stored: Promise<ScopeSnapshot | undefined> | undefined;
-  const snapshot = () => stored ??= read<ScopeSnapshot>(scopeKey);
-  return { keys, hits, firstMiss, modules, scopeKey, snapshot, inlineKeys, inlineHits };
+  const snapshot = () => stored ??= read(scopeKey) as Promise<ScopeSnapshot | undefined>;
+  return {
+    inputs,
+    moduleMaps: maps,
+    keys,
+    hits,
+    firstMiss,
+    modules,
+    base,
+    scopeKey,
+    snapshot,
+    inlineKeys,
+    inlineHits,
+  };
 }
 
 export interface ChapterRunRecord {
@@ -116,43 +194,102 @@ export interface ChapterRunRecord {
   /** Scope after each block that ran for its outputs, by block index. */
   scopes?: Record<number, ScopeSnapshot>;
   backends?: (string | undefined)[];
+  /** What each block (by index) and each inline expression read while it ran. */
+  reads?: Record<number, ReadSet>;
+  inlineReads?: Record<number, ReadSet>;
 }
 
-/** Stores what a run produced: blocks that executed (not replayed) and finished as intended with the scope
- * after each, and the inline results. */
+/** Stores what a run produced: blocks that executed (not replayed) and finished as intended, with the trace of
+ * what each read and the scope after it, and the inline results. Returns the entry key of every block. */
 export async function storeChapterRun(
   chapter: Chapter,
   lookup: ChapterLookup,
   run: ChapterRunRecord,
   executedFrom: number,
-  store: CacheStore,
-): Promise<number> {
-  let written = 0;
-  let intact = true;
-  for (const block of chapter.blocks) {
-    const result = run.blocks[block.index];
-    if (!block.options.eval) continue;
-    if (!result || !isReusable(result, block.options.error)) {
-      intact = false;
+  settings: Pick<ChapterCacheSettings, "store" | "source">,
+): Promise<(string | undefined)[]> {
+  const { store, source } = settings;
+  const keys: (string | undefined)[] = lookup.keys.slice(0, executedFrom);
+  let previous: string | undefined = executedFrom === 0 ? lookup.base : keys[executedFrom - 1];
+  for (const block of chapter.blocks.slice(executedFrom)) {
+    if (previous === undefined) break;
+    const staticKey = blockStaticKey(previous, lookup.inputs[block.index]);
+    if (!block.options.eval) {
+      keys.push(previous = staticKey);
       continue;
     }
-    if (!intact || block.index < executedFrom) continue;
-    await store.put(
-      lookup.keys[block.index],
-      { result, backend: run.backends?.[block.index] } satisfies BlockEntry,
-    );
-    written += 1;
-    const scope = run.scopes?.[block.index];
-    if (scope) {
-      await store.put(scopeKeyAfter(lookup.keys[block.index]), scope);
-      written += 1;
+    const result = run.blocks[block.index];
+    if (!result || !isReusable(result, block.options.error)) {
+      previous = undefined;
+      break;
     }
+    const inputs = hashInputs(run.reads?.[block.index] ?? { files: [], env: [] }, source);
+    const key = entryKeyOf(staticKey, inputs);
+    await store.put(traceKeyOf(staticKey), { inputs });
+    await store.put(key, { result, backend: run.backends?.[block.index], inputs } satisfies BlockEntry);
+    const scope = run.scopes?.[block.index];
+    if (scope) await store.put(scopeKeyAfter(key), scope);
+    keys.push(previous = key);
   }
-  if (!intact) return written;
+  if (previous === undefined) return keys;
+  const scopeKey = scopeKeyAfter(previous);
   for (const [index, result] of (run.inlines ?? []).entries()) {
     if (!result) continue;
-    await store.put(lookup.inlineKeys[index], result);
-    written += 1;
+    const inputs = hashInputs(run.inlineReads?.[index] ?? { files: [], env: [] }, source);
+    await store.put(
+      inlineKeyOf(scopeKey, chapter.inlines[index].source),
+      { result, inputs } satisfies InlineEntry,
+    );
   }
-  return written;
+  return keys;
+}
+
+/** Named parts of a chapter's keys that are the same for every block, as `--explain` words them. */
+export function contextParts(context: ChapterKeyContext): Record<string, string> {
+  const parts: Record<string, string> = {
+    "the engine": context.engine,
+    "deno.lock": context.dependencies,
+    "params": sha256Hex(canonicalJson(context.params)),
+    "the backend": sha256Hex(context.backend),
+  };
+  return parts;
+}
+
+/** The fingerprint of block `index` as the chapter is now (its inputs are filled in after it ran). */
+export function blockFingerprint(
+  lookup: ChapterLookup,
+  context: ChapterKeyContext,
+  index: number,
+): Omit<Fingerprint, "inputs"> {
+  const block = lookup.inputs[index];
+  return {
+    parts: {
+      ...contextParts(context),
+      "its code or options": hashParts([block.code, canonicalJson(executionOptions(block.options))]),
+    },
+    modules: lookup.moduleMaps[index],
+  };
+}
+
+/** The fingerprints of a chapter's blocks from its last run, by block index. */
+export async function storedFingerprints(
+  chapter: Chapter,
+  store: CacheStore,
+): Promise<(Fingerprint | undefined)[]> {
+  const stored = await store.get(fingerprintKeyOf("chapter", chapter.path)) as
+    | { blocks?: unknown[] }
+    | undefined;
+  return Array.isArray(stored?.blocks)
+    ? stored.blocks.map((entry) => isFingerprint(entry) ? entry : undefined)
+    : [];
+}
+
+export async function storeFingerprints(
+  chapter: Chapter,
+  store: CacheStore,
+  blocks: (Fingerprint | undefined)[],
+): Promise<void> {
+  await store.put(fingerprintKeyOf("chapter", chapter.path), {
+    blocks: blocks.map((block) => block ?? null),
+  });
 }

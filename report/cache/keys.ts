@@ -21,8 +21,6 @@ export interface ChapterKeyContext {
   params: Readonly<Record<string, string>>;
   /** The tfjs backend asked for (`params.backend` unless overridden). */
   backend: string;
-  /** Values of the environment variables the chapter declares (`null` when unset). */
-  env?: Readonly<Record<string, string | null>>;
 }
 
 export interface BlockKeyInput {
@@ -45,24 +43,25 @@ export function contextHash(context: ChapterKeyContext): string {
     context.dependencies,
     canonicalJson(context.params),
     context.backend,
-    canonicalJson(context.env ?? {}),
   ]);
 }
 
-/** Key of each block: it chains the previous block's key, so a change at block k changes keys k..n only. */
+/** Static key of a block: it chains the entry key of the block before (the context hash for the first), so a
+ * change at block k changes keys k..n only. Its run-time inputs complete it (cache/inputs.ts). */
+export function blockStaticKey(previous: string, block: BlockKeyInput): string {
+  return hashParts([
+    "block/1",
+    previous,
+    block.modules,
+    block.code,
+    canonicalJson(executionOptions(block.options)),
+  ]);
+}
+
+/** The chain of static keys of blocks that read nothing at run time. */
 export function blockKeyChain(context: ChapterKeyContext, blocks: readonly BlockKeyInput[]): string[] {
-  const base = contextHash(context);
   const keys: string[] = [];
-  let previous = base;
-  for (const block of blocks) {
-    previous = hashParts([
-      "block/1",
-      previous,
-      block.modules,
-      block.code,
-      canonicalJson(executionOptions(block.options)),
-    ]);
-    keys.push(previous);
-  }
+  let previous = contextHash(context);
+  for (const block of blocks) keys.push(previous = blockStaticKey(previous, block));
   return keys;
 }

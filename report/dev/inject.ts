@@ -1,3 +1,4 @@
+import { escapeHtml } from "../render/escape.ts";
 import { CONTENT_SECURITY_POLICY } from "../render/page.ts";
 import { type BuildFailure, failureLocation } from "./outcome.ts";
 
@@ -60,10 +61,6 @@ export function withDevContentSecurityPolicy(html: string, nonce: string): strin
   const opening = /<head\b[^>]*>/i.exec(html) ?? /<html\b[^>]*>/i.exec(html) ?? /<!doctype[^>]*>/i.exec(html);
   const at = opening ? opening.index + opening[0].length : 0;
   return `${html.slice(0, at)}${meta}${html.slice(at)}`;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 const OVERLAY_STYLE = `<style data-report-dev>

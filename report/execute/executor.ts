@@ -11,7 +11,9 @@ import { planChapter } from "./plan.ts";
 import { droppedWarning } from "../render/sanitize.ts";
 import { ChapterRecorder } from "./recorder.ts";
 import { openRunDir, sweepRunDirs } from "./run_dir.ts";
-import { installDependencies, sandboxCommand } from "./sandbox.ts";
+import { auditScope, installDependencies, sandboxCommand } from "./sandbox.ts";
+import { attributeReads, type AuditedReads, auditFileFor, mergeReads, type ReadSet } from "./audit.ts";
+import type { ModuleIdentities } from "../runtime/protocol.ts";
 
 export { RUNTIME_ENTRY } from "./sandbox.ts";
 
@@ -29,6 +31,8 @@ export interface ExecuteSettings {
   startAt?: number;
   /** Stored scope after block `startAt - 1`: restored instead of replaying; earlier blocks only re-import. */
   restore?: ScopeSnapshot;
+  /** Identity of the local modules the chapter imports, for stored computations (`memo`). */
+  modules?: ModuleIdentities;
 }
 
 export interface ExecutionObserver {
@@ -62,14 +66,19 @@ export async function executeChapter(
   let startAt = settings.startAt ?? 0;
   let inlines: InlineResult[] | undefined;
   const scopes: Record<number, ScopeSnapshot> = {};
+  const reads: Record<number, ReadSet> = {};
+  const inlineReads: Record<number, ReadSet> = {};
   let restore = settings.restore;
+  let attempts = 0;
   await installDependencies(effects, settings.root);
   await sweepRunDirs(settings.cacheDir);
   const runDir = await openRunDir(settings.cacheDir, `${chapter.name}-${effects.nonce().slice(0, 12)}`);
   const dependencies = await importMapKeys(effects, settings.root);
   try {
     while (true) {
+      attempts += 1;
       const attempt = await runAttempt(chapter, { ...settings, restore, startAt }, {
+        attempt: attempts,
         effects,
         observer,
         runDir: runDir.path,
@@ -80,6 +89,10 @@ export async function executeChapter(
       });
       inlines = attempt.inlines;
       Object.assign(scopes, attempt.scopes);
+      for (const [index, set] of attempt.reads.blocks) reads[index] = mergeReads(reads[index], set);
+      for (const [index, set] of attempt.reads.inlines) {
+        inlineReads[index] = mergeReads(inlineReads[index], set);
+      }
       restore = undefined;
       if (attempt.abortedAt === undefined || !settings.keepGoing) break;
       skip.add(attempt.abortedAt);
@@ -92,7 +105,7 @@ export async function executeChapter(
   const blocks = chapter.blocks.map((block) =>
     results.get(block.index) ?? { index: block.index, status: "not-run" as const, outputs: [], seconds: 0 }
   );
-  return { blocks, inlines, scopes };
+  return { blocks, inlines, scopes, reads, inlineReads };
 }
 
 async function importMapKeys(effects: Effects, root: string): Promise<string[]> {
@@ -105,6 +118,8 @@ async function importMapKeys(effects: Effects, root: string): Promise<string[]> 
 }
 
 interface AttemptContext {
+  /** 1 for the first process of this chapter run, 2 after a restart, … */
+  attempt: number;
   effects: Effects;
   observer: ExecutionObserver;
   runDir: string;
@@ -117,6 +132,7 @@ interface AttemptContext {
 interface Attempt {
   inlines?: InlineResult[];
   scopes: Record<number, ScopeSnapshot>;
+  reads: AuditedReads;
   /** Block whose process was killed (timeout) or died. */
   abortedAt?: number;
 }
@@ -129,6 +145,15 @@ async function runAttempt(
 ): Promise<Attempt> {
   const { effects, observer, runDir } = context;
   const nonce = effects.nonce();
+  const chapterDir = dirname(join(settings.root, chapter.path));
+  const auditFile = auditFileFor(runDir, context.attempt);
+  const scope = auditScope({
+    root: settings.root,
+    cacheDir: settings.cacheDir,
+    chapterDir,
+    runDir,
+    declared: chapter.env,
+  });
   const { plan, files } = planChapter({
     chapter,
     root: settings.root,
@@ -140,6 +165,8 @@ async function runAttempt(
     skip: context.skip,
     restore: settings.restore,
     dependencies: context.dependencies,
+    audit: { file: auditFile, scope },
+    modules: settings.modules,
   });
   for (const file of files) await effects.writeTextFile(file.path, file.text);
   const environment = effects.environment();
@@ -148,9 +175,10 @@ async function runAttempt(
     cacheDir: settings.cacheDir,
     runDir,
     planPath: join(runDir, "plan.json"),
-    chapterDir: dirname(join(settings.root, chapter.path)),
+    chapterDir,
     declared: chapter.env,
     environment,
+    auditFile,
   });
   const child = effects.spawn(Deno.execPath(), command.args, settings.root, {
     env: command.env,
@@ -218,6 +246,9 @@ async function runAttempt(
     stripAnsi(stderrTail.join("").trim()),
   );
   const stop: Stop = watchdog.fired ?? { kind: "exit", code: status.code, signal: status.signal, stderr };
+  const log = await effects.readTextFile(auditFile).catch(() => "");
+  await effects.remove(auditFile);
+  const reads = attributeReads(log, recorder.markers, scope);
 
   if (recorder.current) {
     const index = recorder.current.index;
@@ -229,7 +260,7 @@ async function runAttempt(
     };
     context.results.set(index, result);
     observer.blockFinished(result);
-    return { abortedAt: index, scopes: recorder.scopes };
+    return { abortedAt: index, scopes: recorder.scopes, reads };
   }
   const inlines = recorder.inlines;
   if (recorder.runningInline !== undefined) {
@@ -237,7 +268,7 @@ async function runAttempt(
     for (const inline of chapter.inlines.slice(stopped)) {
       inlines[inline.index] = { ok: false, error: inlineStopError(chapter, inline.index, stopped, stop) };
     }
-    return { inlines, scopes: recorder.scopes };
+    return { inlines, scopes: recorder.scopes, reads };
   }
   if (!recorder.done) {
     throw new Error(
@@ -247,6 +278,7 @@ async function runAttempt(
   return {
     inlines: chapter.inlines.length === inlines.length ? inlines : undefined,
     scopes: recorder.scopes,
+    reads,
   };
 }
 

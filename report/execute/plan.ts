@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { blockModule, inlineModule } from "../scope/block_module.ts";
-import type { ChapterPlan } from "../runtime/protocol.ts";
+import type { ChapterPlan, ModuleIdentities } from "../runtime/protocol.ts";
 import type { Chapter } from "../types.ts";
 import type { ScopeSnapshot } from "../runtime/scope_snapshot.ts";
 import { importsOnly } from "../scope/imports_only.ts";
@@ -29,6 +29,10 @@ export interface PlanInput {
   restore?: ScopeSnapshot;
   /** Keys of the project's import map (`deno.json` "imports"): the only bare specifiers a block may import. */
   dependencies: readonly string[];
+  /** The process's audit log and what counts as an input in it. */
+  audit?: ChapterPlan["audit"];
+  /** Identity of the local modules the chapter imports (for stored computations). */
+  modules?: ModuleIdentities;
 }
 
 /** The generated modules of a chapter and the plan the chapter process follows. */
@@ -92,6 +96,8 @@ export function planChapter(input: PlanInput): { plan: ChapterPlan; files: Plann
     stopOnError: input.stopOnError,
     tethered: true,
     dependencies: [...input.dependencies],
+    ...(input.audit ? { audit: input.audit } : {}),
+    ...(input.modules ? { modules: input.modules } : {}),
     ...(input.restore ? { restore: input.restore } : {}),
     blocks,
     inlines,

@@ -2,6 +2,7 @@
 import type { ChildMessage } from "../runtime/protocol.ts";
 import type { ScopeSnapshot } from "../runtime/scope_snapshot.ts";
 import type { BlockResult, InlineResult, Output } from "../types.ts";
+import type { Segment } from "./audit.ts";
 import type { ExecutionObserver } from "./executor.ts";
 
 /** Console text kept per block; what a block prints beyond this is counted, not stored. */
@@ -16,6 +17,8 @@ export class ChapterRecorder {
   lingered = false;
   readonly inlines: InlineResult[] = [];
   readonly scopes: Record<number, ScopeSnapshot> = {};
+  /** Audit-log marks the runtime announced, in the order the blocks and inline expressions started. */
+  readonly markers = new Map<string, Segment>();
   #consoleChars = 0;
   #droppedChars = 0;
 
@@ -37,6 +40,7 @@ export class ChapterRecorder {
   handle(message: ChildMessage): void {
     switch (message.type) {
       case "block-start":
+        if (message.marker) this.markers.set(message.marker, { kind: "block", index: message.index });
         this.current = { index: message.index, status: "ok", outputs: [], seconds: 0 };
         this.startedAt = this.now();
         this.#consoleChars = 0;
@@ -61,6 +65,7 @@ export class ChapterRecorder {
         break;
       }
       case "inline-start":
+        if (message.marker) this.markers.set(message.marker, { kind: "inline", index: message.index });
         this.runningInline = message.index;
         break;
       case "inline": {

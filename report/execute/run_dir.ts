@@ -40,8 +40,14 @@ export async function sweepRunDirs(cacheDir: string, now = Date.now()): Promise<
   } catch {
     return 0;
   }
+  const names = new Set(entries.map((entry) => entry.name));
   for (const entry of entries) {
     const path = join(root, entry.name);
+    const owner = /^(.*)\.audit-\d+\.jsonl$/.exec(entry.name)?.[1];
+    if (entry.isFile && owner !== undefined && !names.has(owner)) {
+      await Deno.remove(path).catch(() => {});
+      continue;
+    }
     if (!entry.isDirectory) continue;
     if (await isAbandoned(path, now)) {
       await Deno.remove(path, { recursive: true }).catch(() => {});

@@ -5,6 +5,7 @@
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Effects } from "../effects.ts";
+import type { AuditScope } from "./audit.ts";
 import { dependencyHash } from "../cache/lockfile.ts";
 
 export const RUNTIME_ENTRY = fileURLToPath(new URL("../runtime/run_chapter.ts", import.meta.url));
@@ -33,6 +34,8 @@ export interface SandboxInput {
   declared: readonly string[];
   /** The build's own environment, from which declared variables are copied. */
   environment: Readonly<Record<string, string>>;
+  /** Where Deno logs every file read and variable lookup of the process (see execute/audit.ts). */
+  auditFile: string;
 }
 
 export interface SandboxCommand {
@@ -44,6 +47,21 @@ export interface SandboxCommand {
 function readableRoots(root: string, chapterDir: string): string[] {
   const inside = !relative(root, chapterDir).startsWith("..") && !isAbsolute(relative(root, chapterDir));
   return inside ? [root] : [root, chapterDir];
+}
+
+/** What counts as a chapter's run-time input in its audit log: reads of the folders it may read, except the
+ * packages and the cache (including the stored-computation area); lookups of the variables it declares. */
+export function auditScope(
+  input: Pick<SandboxInput, "root" | "cacheDir" | "chapterDir" | "runDir" | "declared">,
+): AuditScope {
+  return {
+    root: input.root,
+    cwd: input.root,
+    readable: readableRoots(input.root, input.chapterDir),
+    ignoredDirs: [join(input.root, "node_modules"), input.cacheDir],
+    variables: [...input.declared],
+    markerDir: input.runDir,
+  };
 }
 
 export function computedDir(cacheDir: string): string {
@@ -58,7 +76,11 @@ export function computedDir(cacheDir: string): string {
 export function sandboxCommand(input: SandboxInput): SandboxCommand {
   const computed = computedDir(input.cacheDir);
   const readable = [...new Set([...input.declared, ...RUNTIME_VARIABLES])].sort();
-  const env: Record<string, string> = { NO_COLOR: "1", [COMPUTED_DIR_VARIABLE]: computed };
+  const env: Record<string, string> = {
+    NO_COLOR: "1",
+    [COMPUTED_DIR_VARIABLE]: computed,
+    DENO_AUDIT_PERMISSIONS: input.auditFile,
+  };
   for (const name of [...DENO_VARIABLES, ...input.declared]) {
     const value = input.environment[name];
     if (value !== undefined) env[name] = value;

@@ -1,18 +1,12 @@
 import type { BlockBadge } from "../types.ts";
+import { formatDuration } from "../format.ts";
 import { escapeHtml } from "./escape.ts";
-
-export function formatSeconds(seconds: number): string {
-  if (seconds < 0.01) return "<0.01 s";
-  if (seconds < 10) return `${seconds.toFixed(2)} s`;
-  if (seconds < 120) return `${seconds.toFixed(1)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-}
 
 /** A small label on a block: cached or executed, its run time, the tfjs backend. */
 export function badgeHtml(badge: BlockBadge): string {
   const parts = [
     badge.source,
-    badge.seconds === undefined ? undefined : formatSeconds(badge.seconds),
+    badge.seconds === undefined ? undefined : formatDuration(badge.seconds),
     badge.backend,
   ].filter((part): part is string => part !== undefined);
   if (parts.length === 0) return "";
@@ -22,7 +16,7 @@ export function badgeHtml(badge: BlockBadge): string {
       : badge.source === "executed"
       ? "Ran in this build"
       : undefined,
-    badge.seconds === undefined ? undefined : `run time ${formatSeconds(badge.seconds)}`,
+    badge.seconds === undefined ? undefined : `run time ${formatDuration(badge.seconds)}`,
     badge.backend ? `TensorFlow.js backend: ${badge.backend}` : undefined,
   ].filter(Boolean).join("; ");
   const kind = badge.source ? ` ${badge.source}` : "";

@@ -1,4 +1,5 @@
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { stripAnsi } from "../format.ts";
 import { type LineMapping, mapPosition } from "../scope/line_mapping.ts";
 import type { SerializedError, SourceLocation } from "../types.ts";
 import { undeclaredImportMessage } from "../scope/dependencies.ts";
@@ -53,11 +54,6 @@ function firstChapterLocation(context: ErrorContext, text: string): SourceLocati
 }
 
 const DENO_SYNTAX = /^SyntaxError: ([^\n]*)/;
-
-export function stripAnsi(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/\x1b\[[0-9;]*m/g, "");
-}
 
 /** What a permission error means for chapter code (see README, "What a chapter can and cannot do"). */
 function explainPermission(message: string): string {

@@ -1,7 +1,25 @@
+import type { AuditScope } from "../execute/audit.ts";
 import type { ProgressUpdate } from "../progress.ts";
 import type { LineMapping } from "../scope/line_mapping.ts";
 import type { InlineResult, Output, SerializedError } from "../types.ts";
 import type { ScopeSnapshot } from "./scope_snapshot.ts";
+
+/** Local modules by path relative to the project root: the hash of each file, and the files each module
+ * imports transitively (itself included). */
+export interface ModuleIdentities {
+  hashes: Record<string, string>;
+  closures: Record<string, string[]>;
+}
+
+/** What the build hears about a stored computation. */
+export interface MemoEvent {
+  name: string;
+  key: string;
+  state: "waiting" | "computing" | "computed" | "loaded";
+  /** Why it was computed (`--explain`), for `computing`. */
+  reason?: string;
+  seconds?: number;
+}
 
 export interface PlannedBlock {
   index: number;
@@ -30,6 +48,10 @@ export interface ChapterPlan {
   stopOnError: boolean;
   /** The build holds the process's stdin open; its closing before the end means the build is gone. */
   tethered?: boolean;
+  /** Where the runtime marks block starts in the permission audit log (see execute/audit.ts), and the log. */
+  audit?: { file: string; scope: AuditScope };
+  /** Content-addressed identity of each local module the chapter imports (for `memo`, see report/memo.ts). */
+  modules?: ModuleIdentities;
   /** Keys of the project's import map, for imports whose specifier is computed while a block runs. */
   dependencies: string[];
   /** Scope to start from (plain data stored by an earlier build) when earlier blocks only re-import. */
@@ -39,7 +61,8 @@ export interface ChapterPlan {
 }
 
 export type ChildMessage =
-  | { type: "block-start"; index: number }
+  /** `marker`: the token of the audit-log mark made just before the block's code runs. */
+  | { type: "block-start"; index: number; marker?: string }
   | { type: "output"; index: number; output: Output }
   | { type: "progress"; index: number; update: ProgressUpdate }
   | {
@@ -50,7 +73,9 @@ export type ChildMessage =
     seconds: number;
     backend?: string;
   }
-  | { type: "inline-start"; index: number }
+  | { type: "inline-start"; index: number; marker?: string }
+  /** A stored computation (`memo`) was looked up, waited for, computed or loaded. */
+  | { type: "memo"; index: number; event: MemoEvent }
   /** The plain-data scope after a block that ran for its outputs. */
   | { type: "scope"; index: number; snapshot: ScopeSnapshot }
   | { type: "inline"; index: number; result: InlineResult }

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseHTML } from "linkedom";
 import { installProgressSink } from "../progress.ts";
+import { markerPath } from "../execute/audit.ts";
 import { RUNTIME_GLOBAL } from "../scope/runtime_global.ts";
 import type { InlineResult, Output, SerializedError } from "../types.ts";
 import { captureConsole } from "./console_capture.ts";
@@ -136,6 +137,17 @@ async function runBlock(moduleUrl: string): Promise<Thrown | undefined> {
   }
 }
 
+/** Marks in the permission audit log that a new block or inline expression starts: a read of a path that does
+ * not exist, named by a token that the build learns from the protocol message it is sent with. */
+function markAudit(): string | undefined {
+  if (!plan.audit) return undefined;
+  const token = crypto.randomUUID().replaceAll("-", "");
+  try {
+    Deno.statSync(markerPath(plan.audit.scope.markerDir, token));
+  } catch { /* it never exists */ }
+  return token;
+}
+
 if (plan.restore) Object.assign(runtime.scope, restoreScope(plan.restore));
 
 let stopped = false;
@@ -143,7 +155,7 @@ for (const block of plan.blocks) {
   if (!block.run) continue;
   currentBlock = block.index;
   keepOutputs = block.keepOutputs;
-  send({ type: "block-start", index: block.index });
+  send({ type: "block-start", index: block.index, marker: markAudit() });
   const started = performance.now();
   const thrown = block.rejected ? undefined : await runBlock(block.mapping.moduleUrl);
   const seconds = (performance.now() - started) / 1000;
@@ -164,7 +176,7 @@ for (const block of plan.blocks) {
 
 if (!stopped) {
   for (const inline of plan.inlines) {
-    send({ type: "inline-start", index: inline.index });
+    send({ type: "inline-start", index: inline.index, marker: markAudit() });
     let result: InlineResult;
     try {
       const module: { default: () => Promise<unknown> } = await import(inline.mapping.moduleUrl);

@@ -1,6 +1,6 @@
 import type { ChapterCacheStats } from "../cache/caching_executor.ts";
 import { type BuildEnvironment, environmentRows } from "../environment.ts";
-import { formatSeconds } from "../render/badge.ts";
+import { formatDuration } from "../format.ts";
 import { escapeHtml } from "../render/escape.ts";
 import type { ChapterResult } from "../types.ts";
 
@@ -77,8 +77,8 @@ export function buildSummaryHtml(input: BuildSummaryInput): string {
       cache ? String(cache.executed) : "–",
       cache ? String(cache.cached) : "–",
       cache ? String(cache.replayed) : "–",
-      formatSeconds(chapter.result.blocks.reduce((sum, block) => sum + block.seconds, 0)),
-      formatSeconds(chapter.seconds),
+      formatDuration(chapter.result.blocks.reduce((sum, block) => sum + block.seconds, 0)),
+      formatDuration(chapter.seconds),
     ];
   });
   parts.push(

@@ -1,3 +1,5 @@
+import { stripAnsi } from "../format.ts";
+
 /** One error reported by `deno check`. */
 export interface CheckDiagnostic {
   code: string;
@@ -5,11 +7,6 @@ export interface CheckDiagnostic {
   url: string;
   line: number;
   column: number;
-}
-
-function stripAnsi(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
 const HEADER = /^(TS\d+) \[ERROR\]: (.*)$/;
