@@ -5,7 +5,7 @@ const MAGIC = "report-cache/1";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export async function encodeEntry(key: string, value: unknown): Promise<Uint8Array<ArrayBuffer>> {
+export function encodeEntry(key: string, value: unknown): Uint8Array<ArrayBuffer> {
   const body = encoder.encode(JSON.stringify(value));
   const header = encoder.encode(`${MAGIC} ${key} ${body.byteLength} ${sha256Hex(body)}\n`);
   const entry = new Uint8Array(header.byteLength + body.byteLength);
@@ -16,7 +16,7 @@ export async function encodeEntry(key: string, value: unknown): Promise<Uint8Arr
 
 export type DecodedEntry = { ok: true; value: unknown } | { ok: false; reason: string };
 
-export async function decodeEntry(key: string, bytes: Uint8Array<ArrayBuffer>): Promise<DecodedEntry> {
+export function decodeEntry(key: string, bytes: Uint8Array<ArrayBuffer>): DecodedEntry {
   const newline = bytes.indexOf(10);
   if (newline < 0) return { ok: false, reason: "no header (truncated)" };
   const [magic, storedKey, bytesText, storedHash, ...rest] = decoder.decode(bytes.subarray(0, newline)).split(

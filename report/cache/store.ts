@@ -58,7 +58,7 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
       await clearObstacles(path, below, "any").catch(() => {});
       return undefined;
     }
-    const decoded = await decodeEntry(key, bytes);
+    const decoded = decodeEntry(key, bytes);
     if (decoded.ok) return decoded.value;
     onProblem({ key, path, reason: decoded.reason });
     await Deno.remove(path).catch(() => {});
@@ -68,7 +68,7 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
   async function put(key: string, value: unknown): Promise<void> {
     const path = pathOf(key);
     try {
-      await writeFileAtomic(path, await encodeEntry(key, value), { repairBelow: below });
+      await writeFileAtomic(path, encodeEntry(key, value), { repairBelow: below });
     } catch (error) {
       const reason = fileErrorReason(error);
       if (writeReasons.has(reason)) return;
