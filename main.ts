@@ -3,7 +3,8 @@ import { parseCommandLine, USAGE } from "./report/cli.ts";
 import { denoEffects, type Effects } from "./report/effects.ts";
 import { describeUnexpected } from "./report/errors.ts";
 import { runBuild } from "./report/run_build.ts";
-import { formatDuration, terminalReporter } from "./report/terminal.ts";
+import { formatDuration } from "./report/format.ts";
+import { terminalReporter } from "./report/terminal.ts";
 
 const ROOT = fileURLToPath(new URL(".", import.meta.url)).replace(/\/$/, "");
 

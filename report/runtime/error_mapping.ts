@@ -4,6 +4,9 @@ import { type LineMapping, mapPosition } from "../scope/line_mapping.ts";
 import type { SerializedError, SourceLocation } from "../types.ts";
 import { undeclaredImportMessage } from "../scope/dependencies.ts";
 
+/** Re-exported for `execute/executor.ts`; its home is `report/format.ts`. */
+export { stripAnsi };
+
 const FRAME_URL = /(file:\/\/[^\s()]+?):(\d+):(\d+)/g;
 
 export interface ErrorContext {

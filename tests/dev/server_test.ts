@@ -73,7 +73,7 @@ Deno.test({
       const overlaid = await (await fetch(server.url)).text();
       assert.match(overlaid, /class="report-dev-overlay"/);
       assert.match(overlaid, /chapters\/10-a\.md:3/);
-      assert.match(overlaid, /Error: &#60;boom&#62; &#38; more/);
+      assert.match(overlaid, /Error: &lt;boom&gt; &amp; more/);
       assert.match(overlaid, /build 2<\/main>/, "the last good report stays under the overlay");
       assert.ok(logs.some((line) => line.includes("at chapters/10-a.md:3")));
 
