@@ -26,6 +26,13 @@ export function isBackendRequest(value: string): value is BackendRequest {
   return (BACKEND_REQUESTS as readonly string[]).includes(value);
 }
 
+/** The backend family in use now ("wasm", "cpu", "tensorflow"): what a trained model's numbers depend on,
+ * with this module's kernels (which is why stored models import it). */
+export function activeBackendFamily(): string {
+  const name = tf.getBackend();
+  return name.startsWith("tensorflow") ? "tensorflow" : name;
+}
+
 /** The one line a caller prints: `backend: wasm (tfjs-node not installed)`. */
 export function backendLine(choice: BackendChoice): string {
   return `backend: ${choice.name} (${choice.reason})`;

@@ -165,7 +165,7 @@ export async function trainedSimpleCNN(options: TrainedCnnOptions = {}): Promise
   const dataSeed = options.dataSeed ?? DEFAULT_MNIST_SEED;
   const spec: ModelSpec = {
     name: `simple-cnn-${profile}`,
-    sources: MODEL_SOURCES,
+    module: import.meta.url,
     config: { profile, ...config },
     data: mnistIdentity(dataSeed),
     seed,
@@ -178,10 +178,6 @@ export async function trainedSimpleCNN(options: TrainedCnnOptions = {}): Promise
     options.store,
   );
 }
-
-const MODEL_SOURCES = ["./cnn.ts", "./train.ts", "./augment.ts", "./seed.ts", "./data/mnist.ts"].map((path) =>
-  new URL(path, import.meta.url)
-);
 
 async function trainOnMnist(
   model: tfLayers.Sequential,

@@ -252,7 +252,7 @@ export async function trainedLSTMCounter(
   const { config, recipe } = LSTM_PROFILES[profile];
   const spec: ModelSpec = {
     name: `lstm-counter-${profile}`,
-    sources: TRAINING_SOURCES.map((path) => new URL(path, import.meta.url)),
+    module: import.meta.url,
     config: { config, recipe },
     data: `counting:tie=${TIE_LABEL}`,
     seed,
@@ -267,14 +267,6 @@ export async function trainedLSTMCounter(
 
 const REPAIR_LIST_LIMIT = 8192;
 const LISTED_IN_META = 20;
-const TRAINING_SOURCES = [
-  "./lstm.ts",
-  "./data/counting.ts",
-  "./train.ts",
-  "./seed.ts",
-  "./lstm_replay.ts",
-  "./analysis/lstm/accuracy.ts",
-];
 
 /** Fixed training, validation and test sets of a profile. */
 export function counterDatasets(profile: LstmProfile, seed: number) {

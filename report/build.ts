@@ -1,4 +1,5 @@
 import { isAbsolute, join, relative } from "node:path";
+import { ComputationBoard } from "./execute/computations.ts";
 import { chapterFiles, selectChapters } from "./chapters.ts";
 import type { Effects } from "./effects.ts";
 import { displayPath, fileErrorReason, ReportError } from "./errors.ts";
@@ -32,6 +33,8 @@ export interface BuildOptions {
   typecheck?: boolean;
   /** How many chapter processes may run at once (default 1); see `report/schedule.ts`. */
   jobs?: number;
+  /** Say why each stored computation ran. */
+  explain?: boolean;
 }
 
 export const DEFAULT_PARAMS: Readonly<Record<string, string>> = { profile: "full", backend: "auto" };
@@ -209,6 +212,7 @@ export async function build(
     (async (chapter, settings, observer) =>
       (await import("./execute/executor.ts")).executeChapter(chapter, settings, effects, observer));
   const jobs = options.jobs ?? 1;
+  const computations = new ComputationBoard(options.explain ?? false);
   let stopped = false;
   const runOne = async (position: number): Promise<ExecutedChapter> => {
     const chapter = chosen[position];
@@ -227,6 +231,10 @@ export async function build(
       blockFinished: (result) =>
         reporter.blockFinished(result, blockLabel(chapter, result.index), chapter.name),
       stderr: (text) => reporter.chapterStderr(text),
+      memo: (_index, event) => {
+        const line = computations.describe(chapter.name, event);
+        if (line) reporter.info(line);
+      },
     });
     const seconds = (effects.now() - started) / 1000;
     reporter.chapterFinished(chapter.name, seconds);

@@ -123,6 +123,7 @@ export async function runBuild(
       params: command.params,
       typecheck: command.typecheck,
       jobs: command.jobs ?? defaultJobs(),
+      explain: command.explain,
     },
     effects,
     reporter,

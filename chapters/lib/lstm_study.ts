@@ -1,6 +1,5 @@
 /** Every analysis of the trained LSTMCounter that Part 2 reports, computed once per model and analysis code
- * and kept as JSON in `.cache/computed/lstm-study/`, so that each chapter (its own process) reads the same numbers. */
-import { join } from "node:path";
+ * and stored (`memo`), so that each chapter (its own process) reads the same numbers. */
 import { type AblationStudy, ablationStudy } from "../../models/analysis/lstm/ablation.ts";
 import {
   counterUnits,
@@ -30,7 +29,7 @@ import { concatSets, randomCountingSet } from "../../models/data/counting.ts";
 import type { LstmProfile } from "../../models/lstm.ts";
 import { replay } from "../../models/lstm_replay.ts";
 import { deriveSeed } from "../../models/seed.ts";
-import { computedDir, sha256Hex, stableJson } from "../../models/store.ts";
+import { memo } from "../../report/memo.ts";
 import { progress } from "../../report/progress.ts";
 import type { LstmSetup } from "./lstm_setup.ts";
 
@@ -114,54 +113,15 @@ export interface LstmStudy {
   seconds: number;
 }
 
-const STUDY_SOURCES = [
-  "../../models/analysis/lstm/ablation.ts",
-  "../../models/analysis/lstm/counter.ts",
-  "../../models/analysis/lstm/geometry.ts",
-  "../../models/analysis/lstm/length.ts",
-  "../../models/analysis/lstm/saturation.ts",
-  "../../models/analysis/lstm/trace_access.ts",
-  "../../models/lstm_replay.ts",
-  "../../models/data/counting.ts",
-  "../../models/seed.ts",
-  "./lstm_study.ts",
-];
-
-const CACHE_DIR = join(computedDir(), "lstm-study");
-
+/** The study of the trained model in `setup`, computed once per model, settings and analysis code (the
+ * local modules this file imports) and stored. */
 export async function lstmStudy(setup: LstmSetup): Promise<LstmStudy> {
   const settings = LSTM_STUDY[setup.profile];
-  const sources = await Promise.all(
-    STUDY_SOURCES.map(async (path) => await sha256Hex(await Deno.readFile(new URL(path, import.meta.url)))),
+  const { value } = await memo(
+    { name: `lstm-study-${setup.profile}`, module: import.meta.url, args: { model: setup.key, settings } },
+    () => Promise.resolve(computeStudy(setup, settings)),
   );
-  const key = (await sha256Hex(new TextEncoder().encode(stableJson({ model: setup.key, settings, sources }))))
-    .slice(0, 20);
-  const file = join(CACHE_DIR, `${setup.profile}-${key}.json`);
-  const cached = await readCachedStudy(file);
-  if (cached) return cached;
-  const study = computeStudy(setup, settings);
-  await Deno.mkdir(CACHE_DIR, { recursive: true });
-  const staging = `${file}.${Deno.pid}.tmp`;
-  await Deno.writeTextFile(staging, JSON.stringify(study));
-  await Deno.rename(staging, file);
-  return study;
-}
-
-/** The stored study, or undefined when there is none or it cannot be parsed (then it is recomputed). */
-export async function readCachedStudy(file: string): Promise<LstmStudy | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-  try {
-    return JSON.parse(text) as LstmStudy;
-  } catch {
-    console.error(`lstm study: ${file} is not valid JSON; recomputing it`);
-    return undefined;
-  }
+  return value;
 }
 
 /** The sequences the trace analyses read: fair-coin ones (the test distribution) and uniform counts (to reach

@@ -7,6 +7,7 @@ import {
   type BlockEntry,
   blockFingerprint,
   lookupChapter,
+  moduleIdentities,
   storeChapterRun,
   storedFingerprints,
   storeFingerprints,
@@ -143,7 +144,12 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
     const mustRun = lookup.firstMiss < chapter.blocks.length || inlineResults.some((result) => !result);
     const startAt = lookup.firstMiss;
     const restore = mustRun ? await restorableScope(chapter, startAt, lookup, store) : undefined;
-    const run = mustRun ? await options.run(chapter, { ...settings, startAt, restore }, observer) : undefined;
+    const modules = mustRun
+      ? await moduleIdentities(lookup.modules, { root: options.root, memo })
+      : undefined;
+    const run = mustRun
+      ? await options.run(chapter, { ...settings, startAt, restore, modules }, observer)
+      : undefined;
 
     const sources: ("cached" | "executed" | "none")[] = [];
     const blocks: BlockResult[] = chapter.blocks.map((block) => {

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { ReadSet } from "../execute/audit.ts";
+import type { ModuleIdentities } from "../runtime/protocol.ts";
 import type { ScopeSnapshot } from "../runtime/scope_snapshot.ts";
 import type { BlockResult, Chapter, InlineResult } from "../types.ts";
 import { type Fingerprint, fingerprintKeyOf, isFingerprint } from "./explain.ts";
@@ -292,4 +293,24 @@ export async function storeFingerprints(
   await store.put(fingerprintKeyOf("chapter", chapter.path), {
     blocks: blocks.map((block) => block ?? null),
   });
+}
+
+/** The identity of each local module a chapter imports: its hash and the files it imports transitively, so
+ * that a stored computation defined in one of them is keyed by exactly its own closure. */
+export async function moduleIdentities(
+  modules: readonly ModuleFingerprint[],
+  settings: Pick<ChapterCacheSettings, "root" | "memo">,
+): Promise<ModuleIdentities> {
+  const contents = new Map<string, Uint8Array | null>();
+  const closures: Record<string, string[]> = {};
+  for (const module of modules) {
+    if (module.hash === "missing") continue;
+    const closure = await localModuleClosure([{ file: join(settings.root, module.path) }], {
+      root: settings.root,
+      memo: settings.memo,
+      contents,
+    });
+    closures[module.path] = closure.map((entry) => entry.path);
+  }
+  return { hashes: Object.fromEntries(modules.map((module) => [module.path, module.hash])), closures };
 }

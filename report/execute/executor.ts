@@ -2,7 +2,8 @@
 import { dirname, join } from "node:path";
 import type { Effects } from "../effects.ts";
 import { MessageDecoder } from "../runtime/protocol.ts";
-import { rewriteUrls, stripAnsi } from "../runtime/error_mapping.ts";
+import { rewriteUrls } from "../runtime/error_mapping.ts";
+import { stripAnsi } from "../format.ts";
 import type { BlockResult, Chapter, ChapterResult, InlineResult, Output } from "../types.ts";
 import type { ProgressUpdate } from "../progress.ts";
 import type { ScopeSnapshot } from "../runtime/scope_snapshot.ts";
@@ -13,7 +14,7 @@ import { ChapterRecorder } from "./recorder.ts";
 import { openRunDir, sweepRunDirs } from "./run_dir.ts";
 import { auditScope, installDependencies, sandboxCommand } from "./sandbox.ts";
 import { attributeReads, type AuditedReads, auditFileFor, mergeReads, type ReadSet } from "./audit.ts";
-import type { ModuleIdentities } from "../runtime/protocol.ts";
+import type { MemoEvent, ModuleIdentities } from "../runtime/protocol.ts";
 
 export { RUNTIME_ENTRY } from "./sandbox.ts";
 
@@ -41,6 +42,8 @@ export interface ExecutionObserver {
   blockFinished(result: BlockResult): void;
   /** Text the chapter process wrote to stderr outside the console (runtime warnings, crashes). */
   stderr(text: string): void;
+  /** A stored computation was waited for, computed or loaded (see report/memo.ts). */
+  memo?(index: number, event: MemoEvent): void;
 }
 
 export const silentObserver: ExecutionObserver = {

@@ -79,6 +79,9 @@ export class ChapterRecorder {
       case "scope":
         this.scopes[message.index] = message.snapshot;
         break;
+      case "memo":
+        this.observer.memo?.(message.index, message.event);
+        break;
       case "done":
         this.done = true;
         break;

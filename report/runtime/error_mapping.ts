@@ -5,7 +5,6 @@ import type { SerializedError, SourceLocation } from "../types.ts";
 import { undeclaredImportMessage } from "../scope/dependencies.ts";
 
 /** Re-exported for `execute/executor.ts`; its home is `report/format.ts`. */
-export { stripAnsi };
 
 const FRAME_URL = /(file:\/\/[^\s()]+?):(\d+):(\d+)/g;
 

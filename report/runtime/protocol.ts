@@ -15,8 +15,8 @@ export interface ModuleIdentities {
 export interface MemoEvent {
   name: string;
   key: string;
-  state: "waiting" | "computing" | "computed" | "loaded";
-  /** Why it was computed (`--explain`), for `computing`. */
+  state: "waiting" | "computing" | "computed" | "loaded" | "discarded";
+  /** Why it was computed (`--explain`), for `computing`; what was wrong with a stored entry, for `discarded`. */
   reason?: string;
   seconds?: number;
 }

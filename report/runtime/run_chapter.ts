@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseHTML } from "linkedom";
 import { installProgressSink } from "../progress.ts";
+import { installMemoHost } from "../memo.ts";
 import { markerPath } from "../execute/audit.ts";
 import { RUNTIME_GLOBAL } from "../scope/runtime_global.ts";
 import type { InlineResult, Output, SerializedError } from "../types.ts";
@@ -76,6 +77,11 @@ globals[RUNTIME_GLOBAL] = runtime;
 captureConsole((stream, text) => emit({ kind: "console", stream, text }));
 installProgressSink((update) => {
   if (currentBlock >= 0) send({ type: "progress", index: currentBlock, update });
+});
+installMemoHost({
+  modules: plan.modules,
+  audit: plan.audit,
+  notify: (event) => send({ type: "memo", index: currentBlock >= 0 ? currentBlock : lastRun, event }),
 });
 /** Something thrown, kept in a box so that `throw null` and `Promise.reject()` are errors too. */
 interface Thrown {

@@ -20,7 +20,6 @@ import { buildLSTMCounter, LSTM_PROFILES, type LstmCounterMeta } from "../../mod
 import { type LstmWeights, lstmWeights, replay, replayProbabilities } from "../../models/lstm_replay.ts";
 import { tf } from "../../models/tf.ts";
 import { replayAgreement } from "../../models/analysis/lstm/agreement.ts";
-import { readCachedStudy } from "../../chapters/lib/lstm_study.ts";
 import { syntheticTrace, withQuickCounter } from "./lstm_helpers.ts";
 
 Deno.test("Wilson intervals contain the estimate and shrink with more samples", () => {
@@ -131,17 +130,4 @@ Deno.test("the replay agrees with the layer on hidden states and outputs and lea
   const shuffled = { ...trace, hidden: trace.hidden.slice().reverse() };
   assert.ok(replayAgreement(model, set, shuffled).hiddenGap > 1e-3);
   model.dispose();
-});
-
-Deno.test("a stored study that is missing or not valid JSON reads as a miss", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "lstm-study-" });
-  try {
-    assert.equal(await readCachedStudy(`${dir}/absent.json`), undefined);
-    await Deno.writeTextFile(`${dir}/corrupt.json`, '{"settings": {');
-    assert.equal(await readCachedStudy(`${dir}/corrupt.json`), undefined);
-    await Deno.writeTextFile(`${dir}/valid.json`, '{"seconds": 2}');
-    assert.deepEqual(await readCachedStudy(`${dir}/valid.json`), { seconds: 2 });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 });

@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tf } from "../../models/tf.ts";
 import type { LayersModel, Tensor } from "../../models/tf.ts";
-import { type ModelSpec, stableJson, storedModel, storeKey } from "../../models/store.ts";
+import { type ModelSpec, storedModel } from "../../models/store.ts";
 import { trainModel } from "../../models/train.ts";
 import { toyModel, toyProblem } from "./helpers.ts";
 
 const spec = (overrides: Partial<ModelSpec> = {}): ModelSpec => ({
   name: "toy",
-  sources: [new URL("./helpers.ts", import.meta.url)],
+  module: new URL("./helpers.ts", import.meta.url),
   config: { epochs: 2, layers: [8, 3] },
   data: "toy-problem-v1",
   seed: 11,
@@ -28,6 +28,15 @@ async function withStore(run: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
+function entryFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const shard of Deno.readDirSync(dir)) {
+    if (!shard.isDirectory || shard.name === "locks") continue;
+    for (const file of Deno.readDirSync(join(dir, shard.name))) files.push(join(dir, shard.name, file.name));
+  }
+  return files;
+}
+
 Deno.test("a miss trains and stores; a hit loads the same predictions and meta without training", async () => {
   await withStore(async (dir) => {
     const { x, y } = toyProblem(128, 1);
@@ -45,54 +54,45 @@ Deno.test("a miss trains and stores; a hit loads the same predictions and meta w
     assert.equal(second.key, first.key);
     assert.deepEqual(second.meta, first.meta);
     assert.deepEqual(predictions(second.model, x), predictions(first.model, x));
-    const entry = join(dir, `toy-${first.key}`);
-    const files = [...Deno.readDirSync(entry)].map((e) => e.name).sort();
-    assert.deepEqual(files, ["meta.json", "model.json", "weights.bin"]);
-    const manifest = JSON.parse(await Deno.readTextFile(join(entry, "model.json")));
-    assert.equal(manifest.store.inputs.seed, 11);
-    assert.equal(manifest.store.inputs.sources[0].path, "tests/models/helpers.ts");
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [`toy-${first.key}`]);
     first.model.dispose();
     second.model.dispose();
     tf.dispose([x, y]);
   });
 });
 
-Deno.test("corrupt weights are noticed in one line and the model is retrained", async () => {
+Deno.test("a corrupt entry is a miss: the model is retrained and stored again", async () => {
   await withStore(async (dir) => {
     let trainings = 0;
     const train = () => Promise.resolve({ run: ++trainings });
     const first = await storedModel(spec(), () => toyModel(11), train, { dir });
-    const weightsPath = join(dir, `toy-${first.key}`, "weights.bin");
-    const bytes = await Deno.readFile(weightsPath);
-    bytes[0] ^= 0xff;
-    await Deno.writeFile(weightsPath, bytes);
-    const notices: string[] = [];
-    const again = await storedModel(spec(), () => toyModel(11), train, {
-      dir,
-      notice: (l) => notices.push(l),
-    });
+    const entry = entryFiles(dir).find((file) => file.endsWith(`${first.key}.entry`))!;
+    const bytes = await Deno.readFile(entry);
+    bytes[bytes.length - 20] ^= 0x01;
+    await Deno.writeFile(entry, bytes);
+    const again = await storedModel(spec(), () => toyModel(11), train, { dir });
     assert.equal(again.hit, false);
     assert.equal(trainings, 2);
-    assert.equal(notices.length, 1);
-    assert.match(notices[0], /hash mismatch.*retraining/);
     assert.equal((await storedModel(spec(), () => toyModel(11), train, { dir })).hit, true);
     first.model.dispose();
     again.model.dispose();
   });
 });
 
-Deno.test("the key changes with config, data, seed and source bytes, not with key order", async () => {
-  const base = (await storeKey(spec())).key;
-  assert.equal((await storeKey(spec({ config: { layers: [8, 3], epochs: 2 } }))).key, base);
-  assert.notEqual((await storeKey(spec({ config: { epochs: 3, layers: [8, 3] } }))).key, base);
-  assert.notEqual((await storeKey(spec({ data: "toy-problem-v2" }))).key, base);
-  assert.notEqual((await storeKey(spec({ seed: 12 }))).key, base);
-  assert.notEqual(
-    (await storeKey(spec({ sources: [new URL("./store_test.ts", import.meta.url)] }))).key,
-    base,
-  );
-  assert.equal(stableJson({ b: 1, a: { d: 2, c: 3 } }), '{"a":{"c":3,"d":2},"b":1}');
+Deno.test("the key changes with config, data, seed and the defining module's closure, not with key order", async () => {
+  await withStore(async (dir) => {
+    const train = () => Promise.resolve({});
+    const keyOf = async (overrides: Partial<ModelSpec>) => {
+      const stored = await storedModel(spec(overrides), () => toyModel(11), train, { dir });
+      stored.model.dispose();
+      return stored.key;
+    };
+    const base = await keyOf({});
+    assert.equal(await keyOf({ config: { layers: [8, 3], epochs: 2 } }), base);
+    assert.notEqual(await keyOf({ config: { epochs: 3, layers: [8, 3] } }), base);
+    assert.notEqual(await keyOf({ data: "toy-problem-v2" }), base);
+    assert.notEqual(await keyOf({ seed: 12 }), base);
+    assert.notEqual(await keyOf({ module: new URL("./store_test.ts", import.meta.url) }), base);
+  });
 });
 
 Deno.test("concurrent requests for one key train once", async () => {
@@ -103,9 +103,8 @@ Deno.test("concurrent requests for one key train once", async () => {
       await new Promise((done) => setTimeout(done, 300));
       return { ok: true };
     };
-    const quiet = { dir, notice: () => {} };
     const results = await Promise.all(
-      [1, 2, 3].map(() => storedModel(spec(), () => toyModel(11), train, quiet)),
+      [1, 2, 3].map(() => storedModel(spec(), () => toyModel(11), train, { dir })),
     );
     assert.equal(trainings, 1);
     assert.deepEqual(results.map((r) => r.hit).sort(), [false, true, true]);
@@ -129,23 +128,33 @@ Deno.test("two processes asking for one key train it once and agree", async () =
     );
     assert.deepEqual(results.map((r) => r.hit).sort(), [false, true]);
     assert.deepEqual(results[0].meta, results[1].meta);
-    const leftovers = [...Deno.readDirSync(dir)].map((e) => e.name);
-    assert.equal(leftovers.length, 1);
-    assert.match(leftovers[0], /^shared-/);
   });
 });
 
-Deno.test("abandoned staging folders are swept on the next write, fresh ones are left alone", async () => {
+Deno.test("a process killed while training leaves no lock behind: the next one trains at once", async () => {
   await withStore(async (dir) => {
-    const abandoned = join(dir, ".staging-abandoned");
-    const fresh = join(dir, ".staging-fresh");
-    await Deno.mkdir(abandoned);
-    await Deno.mkdir(fresh);
-    const longAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
-    await Deno.utime(abandoned, longAgo, longAgo);
-    const stored = await storedModel(spec(), () => toyModel(11), () => Promise.resolve({}), { dir });
-    const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-    assert.deepEqual(names, [".staging-fresh", `toy-${stored.key}`]);
-    stored.model.dispose();
+    const worker = new URL("./fixtures/store_worker.ts", import.meta.url).pathname;
+    const doomed = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", worker, dir, "60000"],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    for (let tries = 0; tries < 200; tries++) {
+      const locks = await Array.fromAsync(Deno.readDir(join(dir, "locks"))).catch(() => []);
+      if (locks.length > 0) break;
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    await new Promise((done) => setTimeout(done, 500));
+    doomed.kill("SIGKILL");
+    await doomed.status;
+    const started = performance.now();
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", worker, dir, "10"],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const result = JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
+    assert.equal(result.hit, false);
+    assert.ok(performance.now() - started < 30_000);
   });
 });
