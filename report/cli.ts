@@ -21,6 +21,8 @@ export interface BuildCommand {
   pageSize: "A4" | "Letter";
   /** Chapter processes at once; absent means one per core, at most two (see `defaultJobs`). */
   jobs?: number;
+  /** Size the cache may keep after a full build, in MiB (see cache/prune.ts). */
+  cacheLimitMb?: number;
   /** Dev server address (dev only). */
   port: number;
   host: string;
@@ -50,6 +52,7 @@ Options:
   --port N            dev: serve on 127.0.0.1:N (default 8000)
   --host ADDRESS      dev: listen on ADDRESS instead of 127.0.0.1
   --jobs N            run up to N chapter processes at once (default: cores, at most 2)
+  --cache-limit MB    keep at most MB MiB of cache after a full build (default 2048)
   --param key=value   set a parameter visible to chapters as params.key (repeatable)
   --chapters DIR      read chapters from DIR instead of chapters/
   --out DIR           write the report into DIR instead of dist/
@@ -68,6 +71,7 @@ const OPTIONS = {
   "no-pdf": { type: "boolean" },
   letter: { type: "boolean" },
   jobs: { type: "string" },
+  "cache-limit": { type: "string" },
   port: { type: "string" },
   host: { type: "string" },
   chapters: { type: "string" },
@@ -138,6 +142,12 @@ export function parseCommandLine(args: readonly string[]): Command {
         return { command: "invalid", message: "--jobs needs a whole number ≥ 1" };
       }
       command.jobs = jobs;
+    } else if (option === "cache-limit") {
+      const limit = Number(value);
+      if (!value || !Number.isFinite(limit) || limit <= 0) {
+        return { command: "invalid", message: "--cache-limit needs a size in MiB above 0" };
+      }
+      command.cacheLimitMb = limit;
     } else if (option === "port") {
       const port = Number(value);
       if (!value || !Number.isInteger(port) || port < 0 || port > 65535) {

@@ -3,6 +3,8 @@ import { build, type BuildOutcome } from "./build.ts";
 import { type CachingExecutor, cachingExecutor } from "./cache/caching_executor.ts";
 import { cachedParser } from "./cache/parse_cache.ts";
 import { describeProblem, openCacheStore } from "./cache/store.ts";
+import { DEFAULT_KEEP_BUILDS, DEFAULT_LIMIT_MB, pruneCache } from "./cache/prune.ts";
+import { computedDir } from "./execute/sandbox.ts";
 import { type BuildCommand, defaultJobs } from "./cli.ts";
 import type { Effects } from "./effects.ts";
 import { describeEnvironment } from "./environment.ts";
@@ -72,6 +74,25 @@ export async function prepareCacheDir(
   return undefined;
 }
 
+/** After a full build: entries none of the last builds used go, and the cache is kept under its size limit. */
+async function housekeeping(cacheDir: string, startedAt: number, limitMb: number, reporter: BuildReporter) {
+  const result = await pruneCache({
+    stores: [join(cacheDir, "blocks"), join(cacheDir, "parsed"), join(computedDir(cacheDir), "memo")],
+    historyFile: join(cacheDir, "builds.json"),
+    started: startedAt,
+    maxBytes: limitMb * 1024 * 1024,
+  }).catch(() => undefined);
+  if (result && result.removed > 0) {
+    const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+    reporter.info(
+      `cache: removed ${result.removed} entries (${
+        mib(result.removedBytes)
+      } MiB) the last ${DEFAULT_KEEP_BUILDS} ` +
+        `builds did not use; ${mib(result.keptBytes)} MiB kept`,
+    );
+  }
+}
+
 /** A whole build as the command line runs it: cached execution, badges, build summary, then the PDF. */
 export async function runBuild(
   command: BuildCommand,
@@ -82,6 +103,7 @@ export async function runBuild(
 ): Promise<BuildRun> {
   const { signal } = settings;
   const started = effects.now();
+  const startedAt = Date.now();
   const cacheDir = resolve(root, settings.cacheDir ?? CACHE_DIR);
   const cacheProblem = await prepareCacheDir(root, cacheDir, (line) => reporter.info(line));
   const cache = cachingExecutor({
@@ -156,6 +178,9 @@ export async function runBuild(
     },
   );
   cache.finish();
+  if (outcome.ok && command.chapters.length === 0 && !signal?.aborted) {
+    await housekeeping(cacheDir, startedAt, command.cacheLimitMb ?? DEFAULT_LIMIT_MB, reporter);
+  }
   const htmlSeconds = (effects.now() - started) / 1000;
   const run: BuildRun = { outcome, cache, htmlSeconds };
   const printable = outcome.ok && outcome.outputPath?.endsWith(".html");

@@ -59,7 +59,12 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
       return undefined;
     }
     const decoded = decodeEntry(key, bytes);
-    if (decoded.ok) return decoded.value;
+    if (decoded.ok) {
+      // The entry's time says when a build last used it (see prune.ts).
+      const now = new Date();
+      await Deno.utime(path, now, now).catch(() => {});
+      return decoded.value;
+    }
     onProblem({ key, path, reason: decoded.reason });
     await Deno.remove(path).catch(() => {});
     return undefined;
