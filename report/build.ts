@@ -7,7 +7,12 @@ import type { ExecuteSettings, ExecutionObserver } from "./execute/executor.ts";
 import { decodeUtf8, decodeUtf8Lenient } from "./parse/utf8.ts";
 import { formatProblem, type Problem, problemFromError, problemFromSerialized } from "./problems.ts";
 import { ranAsExpected } from "./render/block.ts";
-import { formatDroppedHtml, renderChapter } from "./render/chapter.ts";
+import {
+  type ChapterRenderContext,
+  formatDroppedHtml,
+  renderChapter,
+  type RenderedChapter,
+} from "./render/chapter.ts";
 import { checkReferences, numberFloats, type Numbering } from "./render/numbering.ts";
 import { renderPage, type Template } from "./render/page.ts";
 import { Slugger } from "./render/slug.ts";
@@ -63,6 +68,12 @@ export interface BuildExtensions {
   /** Parses a chapter (default: `parseChapter`, loaded on first use); a cache can answer for unchanged text. */
   parse?: (path: string, text: string) => Chapter | Promise<Chapter>;
   styles?: ExtraStyles;
+  /** Renders a chapter (default: `renderChapter`); a cache can answer for an unchanged chapter. */
+  renderChapter?: (
+    chapter: Chapter,
+    result: ChapterResult,
+    context: ChapterRenderContext,
+  ) => RenderedChapter | Promise<RenderedChapter>;
   /** HTML appended after the chapters (e.g. a build summary); must be deterministic. */
   appendix?: (executed: readonly ExecutedChapter[]) => string | Promise<string>;
 }
@@ -276,9 +287,13 @@ async function renderReport(
 ): Promise<string> {
   const slugger = new Slugger();
   for (const label of numbering.keys()) slugger.reserve(label);
-  const rendered = executed.map(({ chapter, result }, index) =>
-    renderChapter(chapter, result, { numbering, slugger, sources, isTitleChapter: index === 0 })
-  );
+  const render = extensions.renderChapter ?? renderChapter;
+  const rendered: RenderedChapter[] = [];
+  for (const [index, { chapter, result }] of executed.entries()) {
+    rendered.push(
+      await render(chapter, result, { numbering, slugger, sources, isTitleChapter: index === 0 }),
+    );
+  }
   for (const entry of rendered.flatMap((chapter) => chapter.dropped)) reporter.info(formatDroppedHtml(entry));
   const first = executed[0].chapter;
   return renderPage(template, {

@@ -154,7 +154,9 @@ export async function memo<T>(spec: MemoSpec<T>, compute: () => Promise<T>): Pro
       )
         .blocks.get(0)
       : undefined;
-    const inputs = hashInputs(reads ?? { files: [], env: [] }, source);
+    // Modules it loaded are in its key already.
+    const files = (reads?.files ?? []).filter((file) => !(file in modules));
+    const inputs = hashInputs({ files, env: reads?.env ?? [] }, source);
     const key = entryKeyOf(staticKey, inputs);
     await store.put(key, { name: spec.name, value: stored } satisfies StoredValue);
     await store.put(traceKeyOf(staticKey), { inputs });

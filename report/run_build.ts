@@ -4,7 +4,8 @@ import { type CachingExecutor, cachingExecutor } from "./cache/caching_executor.
 import { cachedParser } from "./cache/parse_cache.ts";
 import { describeProblem, openCacheStore } from "./cache/store.ts";
 import { DEFAULT_KEEP_BUILDS, DEFAULT_LIMIT_MB, pruneCache } from "./cache/prune.ts";
-import { computedDir } from "./execute/sandbox.ts";
+import { COMPUTED_SUBDIR } from "./execute/sandbox.ts";
+import { cachedRenderer } from "./cache/render_cache.ts";
 import { type BuildCommand, defaultJobs } from "./cli.ts";
 import type { Effects } from "./effects.ts";
 import { describeEnvironment } from "./environment.ts";
@@ -77,7 +78,9 @@ export async function prepareCacheDir(
 /** After a full build: entries none of the last builds used go, and the cache is kept under its size limit. */
 async function housekeeping(cacheDir: string, startedAt: number, limitMb: number, reporter: BuildReporter) {
   const result = await pruneCache({
-    stores: [join(cacheDir, "blocks"), join(cacheDir, "parsed"), join(computedDir(cacheDir), "memo")],
+    stores: ["blocks", "parsed", "rendered", join(COMPUTED_SUBDIR, "memo")].map((store) =>
+      join(cacheDir, store)
+    ),
     historyFile: join(cacheDir, "builds.json"),
     started: startedAt,
     maxBytes: limitMb * 1024 * 1024,
@@ -159,6 +162,14 @@ export async function runBuild(
           onProblem: (problem) => reporter.info(describeProblem(problem)),
         }),
         (line) => reporter.info(line),
+      ),
+      renderChapter: cachedRenderer(
+        root,
+        cacheDir,
+        openCacheStore({
+          dir: join(cacheDir, "rendered"),
+          onProblem: (problem) => reporter.info(describeProblem(problem)),
+        }),
       ),
       styles: { css: summaryCss, printCss: pdfCss },
       appendix: (executed) =>

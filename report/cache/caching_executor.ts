@@ -8,6 +8,7 @@ import {
   blockFingerprint,
   lookupChapter,
   moduleIdentities,
+  runInputs,
   storeChapterRun,
   storedFingerprints,
   storeFingerprints,
@@ -176,7 +177,7 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
         const reads = run.reads?.[block.index];
         const inputs = block.index < startAt
           ? lookup.hits[block.index]?.inputs
-          : reads && hashInputs(reads, source);
+          : reads && hashInputs(runInputs(reads, lookup), source);
         return inputs ? { ...blockFingerprint(lookup, context, block.index), inputs } : previous[block.index];
       });
       if (options.explain) {

@@ -200,6 +200,13 @@ export interface ChapterRunRecord {
   inlineReads?: Record<number, ReadSet>;
 }
 
+/** What a block read while it ran, less the local modules the static key already covers (loading a module
+ * is a read in the audit log too). */
+export function runInputs(reads: ReadSet | undefined, lookup: Pick<ChapterLookup, "modules">): ReadSet {
+  const modules = new Set(lookup.modules.map((module) => module.path));
+  return { files: (reads?.files ?? []).filter((file) => !modules.has(file)), env: reads?.env ?? [] };
+}
+
 /** Stores what a run produced: blocks that executed (not replayed) and finished as intended, with the trace of
  * what each read and the scope after it, and the inline results. Returns the entry key of every block. */
 export async function storeChapterRun(
@@ -224,7 +231,7 @@ export async function storeChapterRun(
       previous = undefined;
       break;
     }
-    const inputs = hashInputs(run.reads?.[block.index] ?? { files: [], env: [] }, source);
+    const inputs = hashInputs(runInputs(run.reads?.[block.index], lookup), source);
     const key = entryKeyOf(staticKey, inputs);
     await store.put(traceKeyOf(staticKey), { inputs });
     await store.put(key, { result, backend: run.backends?.[block.index], inputs } satisfies BlockEntry);
@@ -236,7 +243,7 @@ export async function storeChapterRun(
   const scopeKey = scopeKeyAfter(previous);
   for (const [index, result] of (run.inlines ?? []).entries()) {
     if (!result) continue;
-    const inputs = hashInputs(run.inlineReads?.[index] ?? { files: [], env: [] }, source);
+    const inputs = hashInputs(runInputs(run.inlineReads?.[index], lookup), source);
     await store.put(
       inlineKeyOf(scopeKey, chapter.inlines[index].source),
       { result, inputs } satisfies InlineEntry,

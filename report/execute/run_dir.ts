@@ -40,18 +40,19 @@ export async function sweepRunDirs(cacheDir: string, now = Date.now()): Promise<
   } catch {
     return 0;
   }
-  const names = new Set(entries.map((entry) => entry.name));
+  const live = new Set<string>();
   for (const entry of entries) {
-    const path = join(root, entry.name);
-    const owner = /^(.*)\.audit-\d+\.jsonl$/.exec(entry.name)?.[1];
-    if (entry.isFile && owner !== undefined && !names.has(owner)) {
-      await Deno.remove(path).catch(() => {});
-      continue;
-    }
     if (!entry.isDirectory) continue;
-    if (await isAbandoned(path, now)) {
-      await Deno.remove(path, { recursive: true }).catch(() => {});
+    if (await isAbandoned(join(root, entry.name), now)) {
+      await Deno.remove(join(root, entry.name), { recursive: true }).catch(() => {});
       removed += 1;
+    } else live.add(entry.name);
+  }
+  // Audit logs (see audit.ts) sit beside their scratch directory and go with it.
+  for (const entry of entries) {
+    const owner = /^(.*)\.audit-\d+\.jsonl$/.exec(entry.name)?.[1];
+    if (entry.isFile && owner !== undefined && !live.has(owner)) {
+      await Deno.remove(join(root, entry.name)).catch(() => {});
     }
   }
   return removed;

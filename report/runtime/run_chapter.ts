@@ -68,7 +68,15 @@ const runtime = {
   /** The specifier of an `import(…)` whose argument is computed: relative to the chapter, or a dependency. */
   resolveImport(specifier: unknown): string {
     const text = String(specifier);
-    if (text.startsWith("./") || text.startsWith("../")) return new URL(text, chapterUrl).href;
+    if (text.startsWith("./") || text.startsWith("../")) {
+      const url = new URL(text, chapterUrl);
+      // A file chosen while the block runs is not in the module graph the build scanned: this lookup puts it in
+      // the audit log, so its content joins the block's key like any file the block reads.
+      try {
+        Deno.statSync(url);
+      } catch { /* a missing module is reported by the import itself */ }
+      return url.href;
+    }
     if (isProjectDependency(plan.dependencies, text)) return text;
     throw new Error(undeclaredImportMessage(text));
   },

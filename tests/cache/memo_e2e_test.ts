@@ -445,15 +445,10 @@ Deno.test("memo: a process killed while it holds the lock does not block the nex
   }
 });
 
-// ---------------------------------------------------------------------------------------------------------
-// Engine bug (kept, ignored): a block that imports an edited helper is explained as
-// `ran: module chapters/lib/plot.ts, file chapters/lib/plot.ts`, not `ran: module chapters/lib/plot.ts` as the
-// README shows. Loading the module is a file read in the audit log, so the helper also joins the block's
-// run-time inputs and is named twice.
-
+// Loading a module is a file read in the audit log too; the module graph covers it, so it is not also a
+// run-time input.
 Deno.test({
   name: "--explain names an edited helper module once, as a module",
-  ignore: true,
   fn: async () => {
     const project = await scratch({
       "10-plot.md":

@@ -123,7 +123,7 @@ Deno.test("errors: killing the build process stops its chapter process, and the 
   await Deno.remove(pidFile);
   const ours = async () =>
     (await Array.fromAsync(Deno.readDir(join(cacheDir, "run")))).filter((entry) =>
-      entry.name.startsWith(`01-wait${id}-`)
+      entry.isDirectory && entry.name.startsWith(`01-wait${id}-`)
     );
   assert.equal(
     (await ours()).length,
@@ -134,4 +134,8 @@ Deno.test("errors: killing the build process stops its chapter process, and the 
   );
   assert.ok(await sweepRunDirs(cacheDir) >= 1);
   assert.deepEqual(await ours(), []);
+  const logs = (await Array.fromAsync(Deno.readDir(join(cacheDir, "run")))).filter((entry) =>
+    entry.name.startsWith(`01-wait${id}-`)
+  );
+  assert.deepEqual(logs, [], "its audit log went with it");
 });
