@@ -139,6 +139,9 @@ export interface ChapterResult {
   /** The plain-data part of the chapter's scope after each block that ran for its outputs, by block index
    * (the one after the last block answers inline expressions later). */
   scopes?: Record<number, ScopeSnapshot>;
+  /** Set when every result came from the cache: a name for exactly these results (their entry keys), so that
+   * what depends on them only (the rendered chapter) can be reused without comparing them. */
+  identity?: string;
   /** What each block (by index) and each inline expression read while it ran: project files and variables. */
   reads?: Record<number, ReadSet>;
   inlineReads?: Record<number, ReadSet>;

@@ -15,6 +15,7 @@ import {
 } from "./chapter_cache.ts";
 import { changeReasons, type Fingerprint } from "./explain.ts";
 import { hashInputs, type InputSource } from "./inputs.ts";
+import { hashParts } from "./hash.ts";
 import { fileImportMemo, type ImportMemo } from "./import_memo.ts";
 import { inlinesFromScope as answerFromScope } from "./inline_from_scope.ts";
 import { restorableScope } from "./scope_restore.ts";
@@ -222,7 +223,10 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
         restored > 0 ? ` (scope of ${restored} restored from the cache)` : ""
       }`,
     );
-    return { blocks, inlines, scopes: run?.scopes };
+    const identity = run
+      ? undefined
+      : hashParts(["results/1", String(options.reproducible), ...lookup.keys, ...lookup.inlineKeys]);
+    return { blocks, inlines, scopes: run?.scopes, ...(identity ? { identity } : {}) };
   }
 
   return {

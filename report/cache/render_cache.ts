@@ -43,7 +43,7 @@ export function cachedRenderer(root: string, cacheDir: string, store: CacheStore
       "render/1",
       await rendererFingerprint(),
       JSON.stringify(chapter),
-      JSON.stringify({ blocks: result.blocks, inlines: result.inlines }),
+      result.identity ?? JSON.stringify({ blocks: result.blocks, inlines: result.inlines }),
       JSON.stringify([...context.numbering]),
       JSON.stringify([...before].sort()),
       String(context.isTitleChapter),

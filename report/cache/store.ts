@@ -51,7 +51,7 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
     const path = pathOf(key);
     let bytes: Uint8Array<ArrayBuffer>;
     try {
-      bytes = await Deno.readFile(path);
+      bytes = Deno.readFileSync(path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return undefined;
       onProblem({ key, path, reason: `unreadable: ${fileErrorReason(error)}` });
@@ -62,7 +62,7 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
     if (decoded.ok) {
       // The entry's time says when a build last used it (see prune.ts).
       const now = new Date();
-      await Deno.utime(path, now, now).catch(() => {});
+      Deno.utime(path, now, now).catch(() => {});
       return decoded.value;
     }
     onProblem({ key, path, reason: decoded.reason });
