@@ -287,7 +287,9 @@ async function renderReport(
 ): Promise<string> {
   const slugger = new Slugger();
   for (const label of numbering.keys()) slugger.reserve(label);
-  const render = extensions.renderChapter ?? renderChapter;
+  const render = extensions.renderChapter ??
+    (async (chapter: Chapter, result: ChapterResult, context: ChapterRenderContext) =>
+      renderChapter(chapter, result.full ? await result.full() : result, context));
   const rendered: RenderedChapter[] = [];
   for (const [index, { chapter, result }] of executed.entries()) {
     rendered.push(

@@ -1,11 +1,12 @@
 import { join, resolve } from "node:path";
 import { build, type BuildOutcome } from "./build.ts";
-import { type CachingExecutor, cachingExecutor } from "./cache/caching_executor.ts";
+import { type CachingExecutor, cachingExecutor, RECORDS_DIR } from "./cache/caching_executor.ts";
 import { cachedParser } from "./cache/parse_cache.ts";
 import { describeProblem, openCacheStore } from "./cache/store.ts";
 import { DEFAULT_KEEP_BUILDS, DEFAULT_LIMIT_MB, pruneCache } from "./cache/prune.ts";
 import { COMPUTED_SUBDIR } from "./execute/sandbox.ts";
 import { cachedRenderer } from "./cache/render_cache.ts";
+import type { FileContents } from "./cache/module_graph.ts";
 import { type BuildCommand, defaultJobs } from "./cli.ts";
 import type { Effects } from "./effects.ts";
 import { describeEnvironment } from "./environment.ts";
@@ -75,15 +76,20 @@ export async function prepareCacheDir(
   return undefined;
 }
 
+/** Looking through the whole cache takes tens of milliseconds: once in ten minutes is enough. */
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
+
 /** After a full build: entries none of the last builds used go, and the cache is kept under its size limit. */
 async function housekeeping(cacheDir: string, startedAt: number, limitMb: number, reporter: BuildReporter) {
   const result = await pruneCache({
     stores: ["blocks", "parsed", "rendered", join(COMPUTED_SUBDIR, "memo")].map((store) =>
       join(cacheDir, store)
     ),
+    records: join(cacheDir, RECORDS_DIR),
     historyFile: join(cacheDir, "builds.json"),
     started: startedAt,
     maxBytes: limitMb * 1024 * 1024,
+    everyMs: PRUNE_EVERY_MS,
   }).catch(() => undefined);
   if (result && result.removed > 0) {
     const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
@@ -109,9 +115,12 @@ export async function runBuild(
   const startedAt = Date.now();
   const cacheDir = resolve(root, settings.cacheDir ?? CACHE_DIR);
   const cacheProblem = await prepareCacheDir(root, cacheDir, (line) => reporter.info(line));
+  // Local modules are read and hashed once per build, for every cache that keys by them.
+  const contents: FileContents = new Map();
   const cache = cachingExecutor({
     root,
     cacheDir,
+    contents,
     fresh: command.fresh,
     reproducible: command.reproducible,
     explain: command.explain,
@@ -162,6 +171,7 @@ export async function runBuild(
           onProblem: (problem) => reporter.info(describeProblem(problem)),
         }),
         (line) => reporter.info(line),
+        contents,
       ),
       renderChapter: cachedRenderer(
         root,
@@ -170,6 +180,7 @@ export async function runBuild(
           dir: join(cacheDir, "rendered"),
           onProblem: (problem) => reporter.info(describeProblem(problem)),
         }),
+        contents,
       ),
       styles: { css: summaryCss, printCss: pdfCss },
       appendix: (executed) =>

@@ -142,6 +142,9 @@ export interface ChapterResult {
   /** Set when every result came from the cache: a name for exactly these results (their entry keys), so that
    * what depends on them only (the rendered chapter) can be reused without comparing them. */
   identity?: string;
+  /** Set when the blocks' outputs were left out (an unchanged chapter whose rendering is likely stored):
+   * the same results with their outputs. */
+  full?: () => Promise<ChapterResult>;
   /** What each block (by index) and each inline expression read while it ran: project files and variables. */
   reads?: Record<number, ReadSet>;
   inlineReads?: Record<number, ReadSet>;

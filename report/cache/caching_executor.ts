@@ -2,18 +2,31 @@ import { join } from "node:path";
 import type { Effects } from "../effects.ts";
 import type { ExecutionObserver } from "../execute/executor.ts";
 import type { ExecuteSettings } from "../execute/executor.ts";
-import type { BlockBadge, BlockResult, Chapter, ChapterResult, InlineResult } from "../types.ts";
+import type { BlockBadge, BlockResult, Chapter, ChapterResult, InlineResult, Output } from "../types.ts";
 import {
   type BlockEntry,
   blockFingerprint,
+  type ChapterLookup,
+  type ChapterStatics,
+  chapterStatics,
+  inlineKeyOf,
   lookupChapter,
   moduleIdentities,
   runInputs,
+  scopeKeyAfter,
   storeChapterRun,
   storedFingerprints,
   storeFingerprints,
 } from "./chapter_cache.ts";
 import { changeReasons, type Fingerprint } from "./explain.ts";
+import {
+  type ChapterRecord,
+  readRecord,
+  recordOutputs,
+  recordRefs,
+  resultsIdentity,
+  writeRecord,
+} from "./chapter_record.ts";
 import { hashInputs, type InputSource } from "./inputs.ts";
 import { hashParts } from "./hash.ts";
 import { fileImportMemo, type ImportMemo } from "./import_memo.ts";
@@ -21,7 +34,7 @@ import { inlinesFromScope as answerFromScope } from "./inline_from_scope.ts";
 import { restorableScope } from "./scope_restore.ts";
 import { dependencyHash } from "./lockfile.ts";
 import { declaredValues } from "../execute/sandbox.ts";
-import { closureHash, localModuleClosure } from "./module_graph.ts";
+import { closureHash, type FileContents, localModuleClosure } from "./module_graph.ts";
 import { type CacheStore, describeProblem, openCacheStore } from "./store.ts";
 
 /** Runs a chapter's blocks from `settings.startAt` (earlier blocks replay for scope only). */
@@ -53,6 +66,8 @@ export interface ChapterCacheStats {
 export interface CachingExecutorOptions {
   root: string;
   cacheDir: string;
+  /** Local files read in this build, shared with the other caches of the build. */
+  contents?: FileContents;
   fresh: boolean;
   /** Leave run times and cache provenance out of the badges, so rebuilds are byte-identical. */
   reproducible: boolean;
@@ -73,12 +88,19 @@ export interface CachingExecutor {
   finish(): void;
 }
 
+/** Where chapter records live (see chapter_record.ts), beside `blocks/`. */
+export const RECORDS_DIR = "chapters";
+
 /** Files whose change alters what executing a block produces: the chapter runtime and its helpers. */
 export const ENGINE_ENTRIES = ["../runtime/run_chapter.ts", "../execute/plan.ts", "../execute/executor.ts"];
 
-export async function engineFingerprint(root: string, memo: ImportMemo): Promise<string> {
+export async function engineFingerprint(
+  root: string,
+  memo: ImportMemo,
+  contents?: FileContents,
+): Promise<string> {
   const files = ENGINE_ENTRIES.map((entry) => new URL(entry, import.meta.url).pathname);
-  return closureHash(await localModuleClosure(files.map((file) => ({ file })), { root, memo }));
+  return closureHash(await localModuleClosure(files.map((file) => ({ file })), { root, memo, contents }));
 }
 
 function badgeFor(result: BlockResult, source: "executed" | "cached", reproducible: boolean): BlockBadge {
@@ -102,7 +124,17 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
       log(line);
     },
   });
+  const records: CacheStore = openCacheStore({
+    dir: join(options.cacheDir, RECORDS_DIR),
+    onProblem: (problem) => {
+      const line = describeProblem(problem);
+      problems.push(line);
+      log(line);
+    },
+  });
   const memo = fileImportMemo(join(options.cacheDir, "imports.json"), log);
+  // Local modules are read and hashed once per build, whichever chapters import them.
+  const contents: FileContents = options.contents ?? new Map();
   const stats: ChapterCacheStats[] = [];
   let shared: Promise<{ engine: string; dependencies: string }> | undefined;
 
@@ -111,7 +143,7 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
     settings: ExecuteSettings,
     observer: ExecutionObserver,
   ): Promise<ChapterResult> {
-    shared ??= engineFingerprint(options.root, memo).then((engine) => ({
+    shared ??= engineFingerprint(options.root, memo, contents).then((engine) => ({
       engine,
       dependencies: dependencyHash(options.root),
     }));
@@ -124,6 +156,11 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
       params: settings.params,
       backend: settings.params.backend ?? "auto",
     };
+    const statics = await chapterStatics(chapter, { root: options.root, memo, context, contents });
+    if (!options.fresh) {
+      const record = await readRecord(records, statics.key, source);
+      if (record) return fromRecord(chapter, record, statics);
+    }
     const lookup = await lookupChapter(chapter, {
       root: options.root,
       store,
@@ -131,7 +168,8 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
       fresh: options.fresh,
       context,
       source,
-    });
+      contents,
+    }, statics);
     const inlineResults = chapter.inlines.map((_, index) => lookup.inlineHits[index]);
     let inlinesFromScope = 0;
     if (lookup.firstMiss === chapter.blocks.length) {
@@ -147,7 +185,7 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
     const startAt = lookup.firstMiss;
     const restore = mustRun ? await restorableScope(chapter, startAt, lookup, store) : undefined;
     const modules = mustRun
-      ? await moduleIdentities(lookup.modules, { root: options.root, memo })
+      ? await moduleIdentities(lookup.modules, { root: options.root, memo, contents })
       : undefined;
     const run = mustRun
       ? await options.run(chapter, { ...settings, startAt, restore, modules }, observer)
@@ -170,10 +208,15 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
         : { ...result, badge: badgeFor(result, "executed", options.reproducible) };
     });
     const inlines = run ? run.inlines : inlineResults as InlineResult[];
+    let stored: { keys: string[]; staticKeys: string[]; complete: boolean } = {
+      keys: lookup.keys,
+      staticKeys: lookup.staticKeys,
+      complete: !run,
+    };
     if (run) {
       const backends = run.blocks.map((result) => result?.backend);
       const previous = await storedFingerprints(chapter, store);
-      await storeChapterRun(chapter, lookup, { ...run, backends }, startAt, { store, source });
+      stored = await storeChapterRun(chapter, lookup, { ...run, backends }, startAt, { store, source });
       const fingerprints = chapter.blocks.map((block): Fingerprint | undefined => {
         const reads = run.reads?.[block.index];
         const inputs = block.index < startAt
@@ -223,10 +266,92 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
         restored > 0 ? ` (scope of ${restored} restored from the cache)` : ""
       }`,
     );
-    const identity = run
-      ? undefined
-      : hashParts(["results/1", String(options.reproducible), ...lookup.keys, ...lookup.inlineKeys]);
+    const record = stored.complete
+      ? await recordChapter(chapter, { lookup, run, startAt, inlines, source, ...stored })
+      : undefined;
+    // Results of blocks that ran this time carry other badges than stored ones: only wholly stored results
+    // are named by their record.
+    const identity = record && !run ? identityFor(record) : undefined;
     return { blocks, inlines, scopes: run?.scopes, ...(identity ? { identity } : {}) };
+  }
+
+  function identityFor(record: ChapterRecord): string {
+    return hashParts(["identity/1", record.identity, String(options.reproducible)]);
+  }
+
+  /** A chapter's results from its record: nothing ran, every block as stored; the outputs are read when
+   * something asks for them (`full`). */
+  function fromRecord(chapter: Chapter, record: ChapterRecord, statics: ChapterStatics): ChapterResult {
+    const withOutputs = (outputs: (Output[] | null)[] | undefined): BlockResult[] =>
+      chapter.blocks.map((block) => {
+        const entry = record.blocks[block.index];
+        if (!entry) return { index: block.index, status: "not-run" as const, outputs: [], seconds: 0 };
+        const result = { ...fromEntry(entry), outputs: outputs?.[block.index] ?? [] };
+        return { ...result, badge: badgeFor(result, "cached", options.reproducible) };
+      });
+    const blocks = withOutputs(undefined);
+    stats.push({
+      chapter: chapter.path,
+      blocks: chapter.blocks.length,
+      cached: record.blocks.filter((entry) => entry).length,
+      executed: 0,
+      replayed: 0,
+      restored: 0,
+      inlines: chapter.inlines.length,
+      inlinesFromScope: 0,
+      ran: false,
+      modules: statics.modules.map((module) => module.path),
+    });
+    log(`${chapter.path}: all blocks from cache`);
+    const identity = identityFor(record);
+    const full = async (): Promise<ChapterResult> => {
+      const outputs = await recordOutputs(records, record);
+      if (!outputs) throw new Error(`the stored outputs of ${chapter.path} are gone; build again`);
+      return { blocks: withOutputs(outputs), inlines: record.inlines, identity };
+    };
+    return { blocks, inlines: record.inlines, identity, full };
+  }
+
+  /** Writes the record of a chapter whose every block and inline expression is stored and as intended. */
+  async function recordChapter(
+    chapter: Chapter,
+    state: {
+      lookup: ChapterLookup;
+      run: ChapterResult | undefined;
+      startAt: number;
+      inlines: InlineResult[] | undefined;
+      source: InputSource;
+      keys: string[];
+      staticKeys: string[];
+    },
+  ): Promise<ChapterRecord | undefined> {
+    const { lookup, run, startAt, inlines, source, keys, staticKeys } = state;
+    if (!inlines || chapter.inlines.some((_, index) => !inlines[index]?.ok)) return undefined;
+    const entries: (BlockEntry | null)[] = chapter.blocks.map((block) => {
+      if (!block.options.eval) return null;
+      if (block.index < startAt || !run) return lookup.hits[block.index] ?? null;
+      const result = run.blocks[block.index];
+      const inputs = hashInputs(runInputs(run.reads?.[block.index], lookup), source);
+      return { result, backend: result.backend, inputs };
+    });
+    if (chapter.blocks.some((block, index) => block.options.eval && !entries[index])) return undefined;
+    const scopeKey = scopeKeyAfter(keys.at(-1) ?? lookup.base);
+    const inlineKeys = chapter.inlines.map((inline) => inlineKeyOf(scopeKey, inline.source));
+    const inlineInputs = run
+      ? chapter.inlines.flatMap((_, index) => hashInputs(runInputs(run.inlineReads?.[index], lookup), source))
+      : lookup.inlineInputs.flat();
+    return await writeRecord(records, lookup.key, {
+      identity: resultsIdentity(keys, inlineKeys),
+      refs: recordRefs(
+        chapter.blocks.map((block) => block.options.eval),
+        staticKeys,
+        keys,
+        scopeKeyAfter,
+        inlineKeys,
+      ),
+      inputs: [...entries.flatMap((entry) => entry?.inputs ?? []), ...inlineInputs],
+      inlines: inlines.map((inline) => inline!),
+    }, entries);
   }
 
   return {

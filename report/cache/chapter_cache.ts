@@ -22,7 +22,12 @@ import {
   contextHash,
   executionOptions,
 } from "./keys.ts";
-import { closureHash, localModuleClosure, type ModuleFingerprint } from "./module_graph.ts";
+import {
+  closureHash,
+  type FileContents,
+  localModuleClosure,
+  type ModuleFingerprint,
+} from "./module_graph.ts";
 import type { CacheStore } from "./store.ts";
 
 export interface ChapterCacheSettings {
@@ -34,6 +39,8 @@ export interface ChapterCacheSettings {
   source: InputSource;
   /** Ignore what is stored (entries are still written). */
   fresh: boolean;
+  /** Files read in this build (shared by the chapters of a build). */
+  contents?: FileContents;
 }
 
 /** What a block's cache entry holds. */
@@ -58,6 +65,8 @@ export interface ChapterLookup {
   moduleMaps: Record<string, string>[];
   /** Entry key of each block before `firstMiss` (later ones are known once the blocks ran). */
   keys: string[];
+  /** Static key of each block before `firstMiss` (and of the first miss). */
+  staticKeys: string[];
   /** Stored entries per block (undefined: miss). */
   hits: (BlockEntry | undefined)[];
   /** First block that must execute; equals the block count when every block is stored. */
@@ -72,6 +81,10 @@ export interface ChapterLookup {
   snapshot(): Promise<ScopeSnapshot | undefined>;
   inlineKeys: string[];
   inlineHits: (InlineResult | undefined)[];
+  /** What each stored inline result read while it ran. */
+  inlineInputs: InputRecord[][];
+  /** The chapter's static key (see ChapterStatics). */
+  key: string;
 }
 
 /** A block's result can be reused when it finished as intended (ok, or the error it was told to expect). */
@@ -86,22 +99,30 @@ function sortedModules(union: Map<string, string>): ModuleFingerprint[] {
 
 async function prefixModules(
   chapter: Chapter,
-  settings: Pick<ChapterCacheSettings, "root" | "memo">,
+  settings: Pick<ChapterCacheSettings, "root" | "memo" | "contents">,
 ): Promise<{ hashes: string[]; maps: Record<string, string>[]; modules: ModuleFingerprint[] }> {
   const file = join(settings.root, chapter.path);
-  const contents = new Map<string, Uint8Array | null>();
+  const contents = settings.contents ?? new Map();
   const union = new Map<string, string>();
   const hashes: string[] = [];
   const maps: Record<string, string>[] = [];
+  let hash = closureHash([]);
+  let map: Record<string, string> = {};
   for (const block of chapter.blocks) {
     const closure = await localModuleClosure([{ file, source: block.code }], {
       root: settings.root,
       memo: settings.memo,
       contents,
     });
+    const grows = closure.some((module) => !union.has(module.path));
     for (const module of closure) union.set(module.path, module.hash);
-    hashes.push(closureHash(sortedModules(union)));
-    maps.push(Object.fromEntries(union));
+    // Most blocks import nothing new: their prefix is the block before's.
+    if (grows) {
+      hash = closureHash(sortedModules(union));
+      map = Object.fromEntries(union);
+    }
+    hashes.push(hash);
+    maps.push(map);
   }
   return { hashes, maps, modules: sortedModules(union) };
 }
@@ -125,27 +146,56 @@ function isInlineEntry(value: unknown): value is InlineEntry {
     Array.isArray((value as InlineEntry).inputs);
 }
 
-/** Computes the keys of a chapter's blocks, in order, and reads what the store has for them: each block's
- * static key names the trace of what it read last time; the current values of those inputs complete its entry
- * key; the entry key chains into the next block's static key. */
-export async function lookupChapter(
+/** What a chapter's keys are made of before anything is read from the store: per block its code, options and
+ * local modules; the chapter context; and one key for all of it (with the inline expressions' sources). */
+export interface ChapterStatics {
+  inputs: BlockKeyInput[];
+  moduleMaps: Record<string, string>[];
+  modules: ModuleFingerprint[];
+  base: string;
+  key: string;
+}
+
+export async function chapterStatics(
   chapter: Chapter,
-  settings: ChapterCacheSettings,
-): Promise<ChapterLookup> {
+  settings: Pick<ChapterCacheSettings, "root" | "memo" | "context" | "contents">,
+): Promise<ChapterStatics> {
   const { hashes, maps, modules } = await prefixModules(chapter, settings);
   const inputs: BlockKeyInput[] = chapter.blocks.map((block, index) => ({
     code: block.body,
     options: block.explicitOptions,
     modules: hashes[index],
   }));
-  const read = async (key: string) => settings.fresh ? undefined : await settings.store.get(key);
   const base = contextHash(settings.context);
+  const key = hashParts([
+    "chapter/1",
+    base,
+    canonicalJson(inputs.map((input) => ({ ...input, options: executionOptions(input.options) }))),
+    ...chapter.blocks.map((block) => String(block.options.eval)),
+    ...chapter.inlines.map((inline) => inline.source),
+  ]);
+  return { inputs, moduleMaps: maps, modules, base, key };
+}
+
+/** Computes the keys of a chapter's blocks, in order, and reads what the store has for them: each block's
+ * static key names the trace of what it read last time; the current values of those inputs complete its entry
+ * key; the entry key chains into the next block's static key. */
+export async function lookupChapter(
+  chapter: Chapter,
+  settings: ChapterCacheSettings,
+  known?: ChapterStatics,
+): Promise<ChapterLookup> {
+  const { inputs, moduleMaps: maps, modules, base, key: chapterKey } = known ??
+    await chapterStatics(chapter, settings);
+  const read = async (key: string) => settings.fresh ? undefined : await settings.store.get(key);
   const keys: string[] = [];
+  const staticKeys: string[] = [];
   const hits: (BlockEntry | undefined)[] = [];
   let previous = base;
   let firstMiss = chapter.blocks.length;
   for (const block of chapter.blocks) {
     const staticKey = blockStaticKey(previous, inputs[block.index]);
+    staticKeys.push(staticKey);
     if (!block.options.eval) {
       keys.push(previous = staticKey);
       hits.push(undefined);
@@ -164,12 +214,13 @@ export async function lookupChapter(
   const scopeKey = scopeKeyAfter(previous);
   const inlineKeys = chapter.inlines.map((inline) => inlineKeyOf(scopeKey, inline.source));
   const inlineHits: (InlineResult | undefined)[] = [];
+  const inlineInputs: InputRecord[][] = [];
   if (firstMiss === chapter.blocks.length) {
     for (const key of inlineKeys) {
       const entry = await read(key);
-      inlineHits.push(
-        isInlineEntry(entry) && sameInputs(entry.inputs, settings.source) ? entry.result : undefined,
-      );
+      const hit = isInlineEntry(entry) && sameInputs(entry.inputs, settings.source);
+      inlineHits.push(hit ? entry.result : undefined);
+      inlineInputs.push(hit ? entry.inputs : []);
     }
   }
   let stored: Promise<ScopeSnapshot | undefined> | undefined;
@@ -178,6 +229,7 @@ export async function lookupChapter(
     inputs,
     moduleMaps: maps,
     keys,
+    staticKeys,
     hits,
     firstMiss,
     modules,
@@ -186,6 +238,8 @@ export async function lookupChapter(
     snapshot,
     inlineKeys,
     inlineHits,
+    inlineInputs,
+    key: chapterKey,
   };
 }
 
@@ -215,13 +269,15 @@ export async function storeChapterRun(
   run: ChapterRunRecord,
   executedFrom: number,
   settings: Pick<ChapterCacheSettings, "store" | "source">,
-): Promise<(string | undefined)[]> {
+): Promise<{ keys: string[]; staticKeys: string[]; complete: boolean }> {
   const { store, source } = settings;
-  const keys: (string | undefined)[] = lookup.keys.slice(0, executedFrom);
+  const keys: string[] = lookup.keys.slice(0, executedFrom);
+  const staticKeys: string[] = lookup.staticKeys.slice(0, executedFrom);
   let previous: string | undefined = executedFrom === 0 ? lookup.base : keys[executedFrom - 1];
   for (const block of chapter.blocks.slice(executedFrom)) {
     if (previous === undefined) break;
     const staticKey = blockStaticKey(previous, lookup.inputs[block.index]);
+    staticKeys.push(staticKey);
     if (!block.options.eval) {
       keys.push(previous = staticKey);
       continue;
@@ -239,7 +295,7 @@ export async function storeChapterRun(
     if (scope) await store.put(scopeKeyAfter(key), scope);
     keys.push(previous = key);
   }
-  if (previous === undefined) return keys;
+  if (previous === undefined) return { keys, staticKeys, complete: false };
   const scopeKey = scopeKeyAfter(previous);
   for (const [index, result] of (run.inlines ?? []).entries()) {
     if (!result) continue;
@@ -249,7 +305,7 @@ export async function storeChapterRun(
       { result, inputs } satisfies InlineEntry,
     );
   }
-  return keys;
+  return { keys, staticKeys, complete: true };
 }
 
 /** Named parts of a chapter's keys that are the same for every block, as `--explain` words them. */
@@ -306,9 +362,9 @@ export async function storeFingerprints(
  * that a stored computation defined in one of them is keyed by exactly its own closure. */
 export async function moduleIdentities(
   modules: readonly ModuleFingerprint[],
-  settings: Pick<ChapterCacheSettings, "root" | "memo">,
+  settings: Pick<ChapterCacheSettings, "root" | "memo" | "contents">,
 ): Promise<ModuleIdentities> {
-  const contents = new Map<string, Uint8Array | null>();
+  const contents = settings.contents ?? new Map();
   const closures: Record<string, string[]> = {};
   for (const module of modules) {
     if (module.hash === "missing") continue;

@@ -19,11 +19,14 @@ export interface ModuleGraphOptions {
   root: string;
   memo?: ImportMemo;
   scanner?: () => Promise<ImportScanner>;
-  /** Content of files already read in this process, keyed by absolute path. */
-  contents?: Map<string, Uint8Array | null>;
+  /** Files already read (and hashed) in this build, keyed by absolute path; `null`: missing. */
+  contents?: FileContents;
 }
 
 const decoder = new TextDecoder();
+
+/** A file's bytes and their hash, by absolute path, read once per build. */
+export type FileContents = Map<string, { bytes: Uint8Array; hash: string } | null>;
 
 interface QueuedSource {
   file: string;
@@ -31,16 +34,17 @@ interface QueuedSource {
   contentHash: string;
 }
 
-function readBytes(path: string, contents: Map<string, Uint8Array | null>): Uint8Array | null {
+function readFile(path: string, contents: FileContents): { bytes: Uint8Array; hash: string } | null {
   if (contents.has(path)) return contents.get(path)!;
-  let bytes: Uint8Array | null;
+  let file: { bytes: Uint8Array; hash: string } | null;
   try {
-    bytes = Deno.readFileSync(path);
+    const bytes = Deno.readFileSync(path);
+    file = { bytes, hash: sha256Hex(bytes) };
   } catch {
-    bytes = null;
+    file = null;
   }
-  contents.set(path, bytes);
-  return bytes;
+  contents.set(path, file);
+  return file;
 }
 
 async function importsOf(
@@ -69,10 +73,10 @@ export async function localModuleClosure(
 
   function visit(path: string): void {
     if (seen.has(path)) return;
-    const bytes = readBytes(path, contents);
-    const contentHash = bytes ? sha256Hex(bytes) : "missing";
+    const file = readFile(path, contents);
+    const contentHash = file ? file.hash : "missing";
     seen.set(path, contentHash);
-    if (bytes && isScript(path)) queue.push({ file: path, source: decoder.decode(bytes), contentHash });
+    if (file && isScript(path)) queue.push({ file: path, source: decoder.decode(file.bytes), contentHash });
   }
 
   for (const root of roots) {

@@ -3,7 +3,7 @@ import type { Chapter } from "../types.ts";
 import { hashParts } from "./hash.ts";
 import { fileImportMemo } from "./import_memo.ts";
 import { dependencyHash } from "./lockfile.ts";
-import { closureHash, localModuleClosure } from "./module_graph.ts";
+import { closureHash, type FileContents, localModuleClosure } from "./module_graph.ts";
 import type { CacheStore } from "./store.ts";
 
 const PARSER_ENTRY = new URL("../parse/chapter.ts", import.meta.url).pathname;
@@ -15,11 +15,12 @@ export function cachedParser(
   cacheDir: string,
   store: CacheStore,
   log?: (line: string) => void,
+  contents?: FileContents,
 ) {
   let fingerprint: Promise<string> | undefined;
   const computeFingerprint = async () => {
     const memo = fileImportMemo(join(cacheDir, "imports.json"), log);
-    const modules = await localModuleClosure([{ file: PARSER_ENTRY }], { root, memo });
+    const modules = await localModuleClosure([{ file: PARSER_ENTRY }], { root, memo, contents });
     memo.save();
     return hashParts([closureHash(modules), dependencyHash(root)]);
   };

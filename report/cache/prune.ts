@@ -9,6 +9,8 @@ import { join } from "node:path";
 export interface PruneOptions {
   /** Folders holding `<shard>/<key>.entry` files. */
   stores: readonly string[];
+  /** A store of records whose `refs` (store keys) are in use whenever the record is (see chapter_record.ts). */
+  records?: string;
   /** Where the start times of recent full builds are kept. */
   historyFile: string;
   /** When the build that just ended started (epoch ms). */
@@ -16,6 +18,8 @@ export interface PruneOptions {
   /** How many recent full builds keep their entries. */
   keepBuilds?: number;
   maxBytes: number;
+  /** Look through the stores at most this often (the build history is kept every time); default: every build. */
+  everyMs?: number;
 }
 
 export interface PruneResult {
@@ -53,27 +57,69 @@ async function entriesOf(store: string): Promise<EntryFile[]> {
   return files;
 }
 
-async function recentStarts(historyFile: string, started: number, keep: number): Promise<number[]> {
-  let starts: number[] = [];
+function keyOf(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1).replace(/\.entry$/, "");
+}
+
+/** When each key referenced by a record was last used: when the record was. */
+async function referencedUses(records: readonly EntryFile[]): Promise<Map<string, number>> {
+  const uses = new Map<string, number>();
+  for (const record of records) {
+    try {
+      const text = await Deno.readTextFile(record.path);
+      const refs = JSON.parse(text.slice(text.indexOf("\n") + 1)).refs;
+      if (!Array.isArray(refs)) continue;
+      for (const ref of refs) {
+        if (typeof ref === "string") uses.set(ref, Math.max(uses.get(ref) ?? 0, record.used));
+      }
+    } catch { /* a damaged record keeps nothing alive; the store discards it when read */ }
+  }
+  return uses;
+}
+
+interface History {
+  starts: number[];
+  prunedAt: number;
+}
+
+async function readHistory(historyFile: string): Promise<History> {
   try {
     const stored = JSON.parse(await Deno.readTextFile(historyFile));
-    if (Array.isArray(stored?.starts)) {
-      starts = stored.starts.filter((value: unknown) => typeof value === "number");
-    }
-  } catch { /* no history yet, or damaged: start one */ }
-  starts = [...starts.filter((value) => value !== started), started].sort((a, b) => a - b).slice(-keep);
+    const numbers = (value: unknown) =>
+      Array.isArray(value) ? value.filter((n) => typeof n === "number") : [];
+    return {
+      starts: numbers(stored?.starts),
+      prunedAt: typeof stored?.prunedAt === "number" ? stored.prunedAt : 0,
+    };
+  } catch {
+    return { starts: [], prunedAt: 0 }; // no history yet, or damaged: start one
+  }
+}
+
+async function writeHistory(historyFile: string, history: History): Promise<void> {
   const staging = `${historyFile}.${Deno.pid}.tmp`;
-  await Deno.writeTextFile(staging, JSON.stringify({ starts }));
+  await Deno.writeTextFile(staging, JSON.stringify(history));
   await Deno.rename(staging, historyFile);
-  return starts;
 }
 
 export async function pruneCache(options: PruneOptions): Promise<PruneResult> {
   const keep = options.keepBuilds ?? DEFAULT_KEEP_BUILDS;
-  const starts = await recentStarts(options.historyFile, options.started, keep);
+  const history = await readHistory(options.historyFile);
+  const starts = [...history.starts.filter((value) => value !== options.started), options.started]
+    .sort((a, b) => a - b).slice(-keep);
+  const due = options.started - history.prunedAt >= (options.everyMs ?? 0);
+  await writeHistory(options.historyFile, { starts, prunedAt: due ? options.started : history.prunedAt });
+  if (!due) return { removed: 0, removedBytes: 0, keptBytes: 0 };
   // A second of slack: file times may be coarser than the clock.
   const cutoff = (starts.length >= keep ? starts[0] : 0) - 1000;
-  const files = (await Promise.all(options.stores.map(entriesOf))).flat().sort((a, b) => a.used - b.used);
+  const stores = options.records ? [...options.stores, options.records] : options.stores;
+  const files = (await Promise.all(stores.map(entriesOf))).flat();
+  // An entry a kept record stands on counts as used when the record was.
+  const usedVia = await referencedUses(
+    files.filter((file) => options.records && file.path.startsWith(options.records)),
+  );
+  for (const file of files) file.used = Math.max(file.used, usedVia.get(keyOf(file.path)) ?? 0);
+  files.sort((a, b) => a.used - b.used);
   let keptBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   const result: PruneResult = { removed: 0, removedBytes: 0, keptBytes };
   for (const file of files) {

@@ -6,13 +6,14 @@ import { type ChapterRenderContext, renderChapter, type RenderedChapter } from "
 import type { Chapter, ChapterResult } from "../types.ts";
 import { hashParts } from "./hash.ts";
 import { fileImportMemo } from "./import_memo.ts";
-import { closureHash, localModuleClosure } from "./module_graph.ts";
+import { closureHash, type FileContents, localModuleClosure } from "./module_graph.ts";
 import type { CacheStore } from "./store.ts";
 
 const RENDERER_ENTRY = new URL("../render/chapter.ts", import.meta.url).pathname;
 
+/** The rendering less its HTML, which is a text entry of its own (no JSON to parse). */
 interface StoredRender {
-  rendered: RenderedChapter;
+  rendered: Omit<RenderedChapter, "html">;
   /** Heading ids the chapter took (slug base → count after it). */
   slugs: [string, number][];
 }
@@ -23,12 +24,17 @@ export type ChapterRenderer = (
   context: ChapterRenderContext,
 ) => Promise<RenderedChapter>;
 
-export function cachedRenderer(root: string, cacheDir: string, store: CacheStore): ChapterRenderer {
+export function cachedRenderer(
+  root: string,
+  cacheDir: string,
+  store: CacheStore,
+  contents?: FileContents,
+): ChapterRenderer {
   let fingerprint: Promise<string> | undefined;
   const rendererFingerprint = () =>
     fingerprint ??= (async () => {
       const memo = fileImportMemo(join(cacheDir, "imports.json"));
-      const modules = await localModuleClosure([{ file: RENDERER_ENTRY }], { root, memo });
+      const modules = await localModuleClosure([{ file: RENDERER_ENTRY }], { root, memo, contents });
       memo.save();
       return closureHash(modules);
     })();
@@ -37,7 +43,7 @@ export function cachedRenderer(root: string, cacheDir: string, store: CacheStore
     const failed = result.blocks.some((block) => block.status === "error" || block.status === "timeout") ||
       (result.inlines ?? []).some((inline) => !inline?.ok);
     // Error boxes quote other files (code frames), which the key does not cover: render them every time.
-    if (failed) return renderChapter(chapter, result, context);
+    if (failed) return renderChapter(chapter, result.full ? await result.full() : result, context);
     const before = context.slugger.counts();
     const key = hashParts([
       "render/1",
@@ -48,14 +54,18 @@ export function cachedRenderer(root: string, cacheDir: string, store: CacheStore
       JSON.stringify([...before].sort()),
       String(context.isTitleChapter),
     ]);
+    const htmlKey = hashParts(["render-html/1", key]);
     const stored = await store.get(key) as StoredRender | undefined;
-    if (stored && typeof stored.rendered?.html === "string" && Array.isArray(stored.slugs)) {
+    const html = stored && Array.isArray(stored.slugs) ? await store.getText(htmlKey) : undefined;
+    if (stored && html !== undefined) {
       context.slugger.apply(stored.slugs);
-      return stored.rendered;
+      return { ...stored.rendered, html };
     }
-    const rendered = renderChapter(chapter, result, context);
+    const rendered = renderChapter(chapter, result.full ? await result.full() : result, context);
     const slugs = [...context.slugger.counts()].filter(([base, count]) => before.get(base) !== count);
-    await store.put(key, { rendered, slugs } satisfies StoredRender);
+    const { html: text, ...rest } = rendered;
+    await store.putText(htmlKey, text);
+    await store.put(key, { rendered: rest, slugs } satisfies StoredRender);
     return rendered;
   };
 }

@@ -1,7 +1,7 @@
 import { dirname, join } from "node:path";
 import { fileErrorReason } from "../errors.ts";
 import { clearObstacles, writeFileAtomic } from "./atomic.ts";
-import { decodeEntry, encodeEntry } from "./entry.ts";
+import { decodeEntry, encodeEntry, type EntryKind } from "./entry.ts";
 
 export interface CacheProblem {
   key: string;
@@ -22,6 +22,11 @@ export interface CacheStore {
   readonly dir: string;
   get(key: string): Promise<unknown | undefined>;
   put(key: string, value: unknown): Promise<void>;
+  /** A plain-text entry (no JSON): for large text such as rendered HTML. */
+  getText(key: string): Promise<string | undefined>;
+  putText(key: string, text: string): Promise<void>;
+  /** Whether an entry is stored under `key` (not whether it is intact: `get` checks that). */
+  has(key: string): boolean;
   pathOf(key: string): string;
 }
 
@@ -47,7 +52,7 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
   const below = dirname(dir);
   const writeReasons = new Set<string>();
 
-  async function get(key: string): Promise<unknown | undefined> {
+  async function get(key: string, kind: EntryKind = "json"): Promise<unknown | undefined> {
     const path = pathOf(key);
     let bytes: Uint8Array<ArrayBuffer>;
     try {
@@ -58,7 +63,7 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
       await clearObstacles(path, below, "any").catch(() => {});
       return undefined;
     }
-    const decoded = decodeEntry(key, bytes);
+    const decoded = decodeEntry(key, bytes, kind);
     if (decoded.ok) {
       // The entry's time says when a build last used it (see prune.ts).
       const now = new Date();
@@ -70,10 +75,10 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
     return undefined;
   }
 
-  async function put(key: string, value: unknown): Promise<void> {
+  async function put(key: string, value: unknown, kind: EntryKind = "json"): Promise<void> {
     const path = pathOf(key);
     try {
-      await writeFileAtomic(path, encodeEntry(key, value), { repairBelow: below });
+      await writeFileAtomic(path, encodeEntry(key, value, kind), { repairBelow: below });
     } catch (error) {
       const reason = fileErrorReason(error);
       if (writeReasons.has(reason)) return;
@@ -82,5 +87,21 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
     }
   }
 
-  return { dir, get, put, pathOf };
+  function has(key: string): boolean {
+    try {
+      return Deno.statSync(pathOf(key)).isFile;
+    } catch {
+      return false;
+    }
+  }
+
+  return {
+    dir,
+    get: (key) => get(key),
+    put: (key, value) => put(key, value),
+    getText: async (key) => await get(key, "text") as string | undefined,
+    putText: (key, text) => put(key, text, "text"),
+    has,
+    pathOf,
+  };
 }
