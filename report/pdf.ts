@@ -1,6 +1,7 @@
 import { delimiter, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { writeFileAtomic } from "./cache/atomic.ts";
+import { sha256Hex } from "./cache/hash.ts";
 import { fileErrorReason } from "./errors.ts";
 
 export const CHROMIUM_NAMES = ["chromium", "chromium-browser", "google-chrome"] as const;
@@ -199,8 +200,7 @@ interface PdfStamp {
 }
 
 async function sha256OfFile(path: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return sha256Hex(await Deno.readFile(path));
 }
 
 async function readStamp(path: string): Promise<PdfStamp | undefined> {

@@ -43,20 +43,6 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   }
 }
 
-/** Runs `work` while holding the lock at `path`. */
-export async function withLock<T>(
-  path: string,
-  work: () => Promise<T>,
-  options: LockOptions = {},
-): Promise<T> {
-  const lock = await acquireLock(path, options);
-  try {
-    return await work();
-  } finally {
-    lock.release();
-  }
-}
-
 function held(file: Deno.FsFile): HeldLock {
   let open = true;
   return {

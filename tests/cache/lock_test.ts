@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { tryLock, withLock } from "../../report/cache/lock.ts";
+import { acquireLock, type LockOptions, tryLock } from "../../report/cache/lock.ts";
+
+async function withLock<T>(path: string, work: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const lock = await acquireLock(path, options);
+  try {
+    return await work();
+  } finally {
+    lock.release();
+  }
+}
 
 Deno.test("holders of one lock never overlap", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cache-lock-" });

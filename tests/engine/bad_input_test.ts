@@ -228,6 +228,7 @@ Deno.test("bad input: folders where cache files belong are misses, reported once
   const damaged = [
     ...entriesUnder(join(project.cacheDir, "blocks")),
     ...entriesUnder(join(project.cacheDir, "parsed")),
+    ...entriesUnder(join(project.cacheDir, "chapters")),
     join(project.cacheDir, "imports.json"),
   ];
   assert.ok(damaged.length >= 4, damaged.join("\n"));
