@@ -121,6 +121,8 @@ export interface BlockResult {
   backend?: string;
   /** How the block's result was obtained, shown as a small badge; absent means no badge. */
   badge?: BlockBadge;
+  /** Stored computations (`memo`) the block used, by name and entry key, in the order it asked for them. */
+  computations?: { name: string; key: string }[];
 }
 
 /** `seconds` is the block's own run time (when it ran); reproducible builds leave out source and seconds. */

@@ -79,9 +79,14 @@ export class ChapterRecorder {
       case "scope":
         this.scopes[message.index] = message.snapshot;
         break;
-      case "memo":
-        this.observer.memo?.(message.index, message.event);
+      case "memo": {
+        const { event } = message;
+        if (this.current?.index === message.index && (event.state === "loaded" || event.state === "computed")) {
+          (this.current.computations ??= []).push({ name: event.name, key: event.key });
+        }
+        this.observer.memo?.(message.index, event);
         break;
+      }
       case "done":
         this.done = true;
         break;

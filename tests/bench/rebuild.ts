@@ -1,6 +1,6 @@
 /** Rebuild targets, measured on a scratch copy of the real chapters in `.bench-chapters/` (a fixed name, so the
  * block cache of one run serves the next; the chapters themselves are never edited):
- * a prose-only edit (whole `main.ts build` process until dist/report.html is written; target ≤ 1 s), an edit to
+ * a prose-only edit (whole `main.ts build` process until dist/report.html is written; target ≤ 0.5 s), an edit to
  * one plotting block whose model is in the model store (target ≤ 10 s), and the PDF step on its own. */
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,9 @@ export interface RebuildTimings {
   proseEditSeconds: number;
   blockEditSeconds: number;
   blockEditChapter: string;
+  /** A data file read by one (added) block at the end of the last chapter, edited: the rebuild, and what ran. */
+  dataEditSeconds: number;
+  dataEditRan: string;
   pdfSeconds?: number;
 }
 
@@ -119,9 +122,28 @@ export async function benchRebuild(options: RebuildOptions = {}): Promise<Rebuil
     }
     log(`plotting-block edit in ${blockEditChapter}: ${blockEditSeconds.toFixed(2)} s`);
 
+    // A block that reads a data file at run time: editing the file re-runs that block (and those after it).
+    const dataChapter = join(scratch, chapters.at(-1)!);
+    const dataFile = join(scratch, "bench-data.csv");
+    await Deno.writeTextFile(dataFile, "1,2,3\n");
+    await Deno.writeTextFile(
+      dataChapter,
+      `${await Deno.readTextFile(dataChapter)}\n\n\`\`\`ts\n` +
+        `const benchRows = (await Deno.readTextFile(new URL("./bench-data.csv", import.meta.url))).trim();\n` +
+        `benchRows.split(",").map(Number).reduce((a, b) => a + b, 0)\n\`\`\`\n`,
+    );
+    await timedBuild(args);
+    await Deno.writeTextFile(dataFile, "1,2,3,4\n");
+    const dataEdit = await timedBuild(args);
+    const dataEditRan = ranChapters(dataEdit.output).trim();
+    if (!(await Deno.readTextFile(join(out, "report.html"))).includes(">10</pre>")) {
+      throw new Error("the edited data file is not in the report");
+    }
+    log(`data-file edit: ${dataEdit.seconds.toFixed(2)} s ${dataEditRan}`);
+
     const pdfArgs = args.filter((arg) => arg !== "--no-pdf");
     const pdfRun = await timedBuild(pdfArgs);
-    const pdfMatch = /PDF written to .* in ([\d.]+)s/.exec(pdfRun.output);
+    const pdfMatch = /PDF written to .* in ([\d.]+) ?s/.exec(pdfRun.output);
     const pdfSeconds = pdfMatch ? Number(pdfMatch[1]) : undefined;
     log(`PDF step: ${pdfSeconds === undefined ? "skipped (no Chromium?)" : `${pdfSeconds.toFixed(1)} s`}`);
     return {
@@ -132,6 +154,8 @@ export async function benchRebuild(options: RebuildOptions = {}): Promise<Rebuil
       proseEditSeconds: prose.seconds,
       blockEditSeconds,
       blockEditChapter,
+      dataEditSeconds: dataEdit.seconds,
+      dataEditRan,
       pdfSeconds,
     };
   } finally {
@@ -151,7 +175,9 @@ if (import.meta.main) {
   console.log(JSON.stringify(timings, null, 2));
   const verdict = (ok: boolean) => (ok ? "meets target" : "MISSES target");
   console.log(
-    `prose edit ${timings.proseEditSeconds.toFixed(2)} s (≤ 1 s: ${verdict(timings.proseEditSeconds <= 1)})`,
+    `prose edit ${timings.proseEditSeconds.toFixed(2)} s (≤ 0.5 s: ${
+      verdict(timings.proseEditSeconds <= 0.5)
+    })`,
   );
   console.log(
     `plotting-block edit ${timings.blockEditSeconds.toFixed(2)} s (≤ 10 s: ${
