@@ -105,6 +105,8 @@ export async function memo<T>(spec: MemoSpec<T>, compute: () => Promise<T>): Pro
     parts["deno.lock"],
   ]);
   const source: InputSource = { root: PROJECT_ROOT, variable: readVariable };
+  // What a block that used this result stands on: housekeeping keeps these while the block's result is used.
+  const refsOf = (key: string) => [key, traceKeyOf(staticKey), fingerprintKeyOf("memo", spec.name)];
 
   const lookup = async (): Promise<Memoized<T> | undefined> => {
     const trace = await store.get(traceKeyOf(staticKey));
@@ -121,7 +123,7 @@ export async function memo<T>(spec: MemoSpec<T>, compute: () => Promise<T>): Pro
 
   const found = await lookup();
   if (found) {
-    notify({ name: spec.name, key: found.key, state: "loaded" });
+    notify({ name: spec.name, key: found.key, state: "loaded", refs: refsOf(found.key) });
     return found;
   }
   const lock = await acquireLock(join(dir, "locks", `${staticKey}.lock`), {
@@ -130,7 +132,7 @@ export async function memo<T>(spec: MemoSpec<T>, compute: () => Promise<T>): Pro
   try {
     const written = await lookup();
     if (written) {
-      notify({ name: spec.name, key: written.key, state: "loaded" });
+      notify({ name: spec.name, key: written.key, state: "loaded", refs: refsOf(written.key) });
       return written;
     }
     const previous = await store.get(fingerprintKeyOf("memo", spec.name));
@@ -161,7 +163,13 @@ export async function memo<T>(spec: MemoSpec<T>, compute: () => Promise<T>): Pro
     await store.put(key, { name: spec.name, value: stored } satisfies StoredValue);
     await store.put(traceKeyOf(staticKey), { inputs });
     await store.put(fingerprintKeyOf("memo", spec.name), { parts, modules, inputs });
-    notify({ name: spec.name, key, state: "computed", seconds: (performance.now() - started) / 1000 });
+    notify({
+      name: spec.name,
+      key,
+      state: "computed",
+      seconds: (performance.now() - started) / 1000,
+      refs: refsOf(key),
+    });
     return { value, hit: false, key };
   } finally {
     lock.release();

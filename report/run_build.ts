@@ -85,7 +85,7 @@ async function housekeeping(cacheDir: string, startedAt: number, limitMb: number
     stores: ["blocks", "parsed", "rendered", join(COMPUTED_SUBDIR, "memo")].map((store) =>
       join(cacheDir, store)
     ),
-    records: join(cacheDir, RECORDS_DIR),
+    referring: [join(cacheDir, RECORDS_DIR), join(cacheDir, "blocks")],
     historyFile: join(cacheDir, "builds.json"),
     started: startedAt,
     maxBytes: limitMb * 1024 * 1024,

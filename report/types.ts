@@ -1,6 +1,7 @@
 import type { ReadSet } from "./execute/audit.ts";
 import type { Token } from "marked";
 import type { ScopeSnapshot } from "./runtime/scope_snapshot.ts";
+import type { BlockProvenance } from "./provenance/provenance.ts";
 
 /** A position in a project file; `file` is relative to the project root, line and column are 1-based. */
 export interface SourceLocation {
@@ -122,7 +123,10 @@ export interface BlockResult {
   /** How the block's result was obtained, shown as a small badge; absent means no badge. */
   badge?: BlockBadge;
   /** Stored computations (`memo`) the block used, by name and entry key, in the order it asked for them. */
-  computations?: { name: string; key: string }[];
+  computations?: { name: string; key: string; refs?: string[] }[];
+  /** What the result stands on (its key, code chain, modules, inputs, stored computations); set by the
+   * caching executor for blocks that finished as intended, never stored in the cache. */
+  provenance?: BlockProvenance;
 }
 
 /** `seconds` is the block's own run time (when it ran); reproducible builds leave out source and seconds. */

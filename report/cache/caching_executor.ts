@@ -21,6 +21,7 @@ import {
 import { changeReasons, type Fingerprint } from "./explain.ts";
 import {
   type ChapterRecord,
+  computationRefs,
   readRecord,
   recordOutputs,
   recordRefs,
@@ -342,13 +343,16 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
       : lookup.inlineInputs.flat();
     return await writeRecord(records, lookup.key, {
       identity: resultsIdentity(keys, inlineKeys),
-      refs: recordRefs(
-        chapter.blocks.map((block) => block.options.eval),
-        staticKeys,
-        keys,
-        scopeKeyAfter,
-        inlineKeys,
-      ),
+      refs: [
+        ...recordRefs(
+          chapter.blocks.map((block) => block.options.eval),
+          staticKeys,
+          keys,
+          scopeKeyAfter,
+          inlineKeys,
+        ),
+        ...entries.flatMap((entry) => computationRefs(entry?.result)),
+      ],
       inputs: [...entries.flatMap((entry) => entry?.inputs ?? []), ...inlineInputs],
       inlines: inlines.map((inline) => inline!),
     }, entries);

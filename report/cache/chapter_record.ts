@@ -6,7 +6,7 @@
  * The blocks' outputs (most of the bytes) are kept in a second entry, read only when the chapter must be
  * rendered again.
  */
-import type { InlineResult, Output } from "../types.ts";
+import type { BlockResult, InlineResult, Output } from "../types.ts";
 import type { BlockEntry } from "./chapter_cache.ts";
 import { hashParts } from "./hash.ts";
 import { currentInputs, type InputRecord, type InputSource, traceKeyOf } from "./inputs.ts";
@@ -82,6 +82,11 @@ export function recordRefs(
     runs[index] ? [traceKeyOf(staticKeys[index]), key, scopeKeyAfter(key)] : []
   );
   return [...refs, ...inlineKeys];
+}
+
+/** The store keys of the stored computations a block used (its models, its studies). */
+export function computationRefs(result: BlockResult | undefined): string[] {
+  return (result?.computations ?? []).flatMap((computation) => computation.refs ?? [computation.key]);
 }
 
 /** The stored record under `key`, if its inputs still have the values they had. */

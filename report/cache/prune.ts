@@ -9,8 +9,9 @@ import { join } from "node:path";
 export interface PruneOptions {
   /** Folders holding `<shard>/<key>.entry` files. */
   stores: readonly string[];
-  /** A store of records whose `refs` (store keys) are in use whenever the record is (see chapter_record.ts). */
-  records?: string;
+  /** Stores whose entries name other entries they stand on (a chapter record's `refs`, the stored
+   * computations a block used): those count as used whenever the entry naming them is. */
+  referring?: readonly string[];
   /** Where the start times of recent full builds are kept. */
   historyFile: string;
   /** When the build that just ended started (epoch ms). */
@@ -57,6 +58,13 @@ async function entriesOf(store: string): Promise<EntryFile[]> {
   return files;
 }
 
+/** The keys an entry names: a record's `refs`, and the `refs` of the stored computations its block used. */
+function namedRefs(value: unknown): string[] {
+  const entry = value as { refs?: unknown; result?: { computations?: { refs?: unknown }[] } } | null;
+  const lists = [entry?.refs, ...(entry?.result?.computations ?? []).map((computation) => computation?.refs)];
+  return lists.flatMap((list) => Array.isArray(list) ? list.filter((ref) => typeof ref === "string") : []);
+}
+
 function keyOf(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1).replace(/\.entry$/, "");
 }
@@ -67,10 +75,8 @@ async function referencedUses(records: readonly EntryFile[]): Promise<Map<string
   for (const record of records) {
     try {
       const text = await Deno.readTextFile(record.path);
-      const refs = JSON.parse(text.slice(text.indexOf("\n") + 1)).refs;
-      if (!Array.isArray(refs)) continue;
-      for (const ref of refs) {
-        if (typeof ref === "string") uses.set(ref, Math.max(uses.get(ref) ?? 0, record.used));
+      for (const ref of namedRefs(JSON.parse(text.slice(text.indexOf("\n") + 1)))) {
+        uses.set(ref, Math.max(uses.get(ref) ?? 0, record.used));
       }
     } catch { /* a damaged record keeps nothing alive; the store discards it when read */ }
   }
@@ -112,11 +118,14 @@ export async function pruneCache(options: PruneOptions): Promise<PruneResult> {
   if (!due) return { removed: 0, removedBytes: 0, keptBytes: 0 };
   // A second of slack: file times may be coarser than the clock.
   const cutoff = (starts.length >= keep ? starts[0] : 0) - 1000;
-  const stores = options.records ? [...options.stores, options.records] : options.stores;
+  const referring = options.referring ?? [];
+  const stores = [...new Set([...options.stores, ...referring])];
   const files = (await Promise.all(stores.map(entriesOf))).flat();
-  // An entry a kept record stands on counts as used when the record was.
+  // An entry that a recently used entry stands on counts as used when that one was.
   const usedVia = await referencedUses(
-    files.filter((file) => options.records && file.path.startsWith(options.records)),
+    files.filter((file) =>
+      file.used >= cutoff && referring.some((store) => file.path.startsWith(`${store}/`))
+    ),
   );
   for (const file of files) file.used = Math.max(file.used, usedVia.get(keyOf(file.path)) ?? 0);
   files.sort((a, b) => a.used - b.used);

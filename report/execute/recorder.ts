@@ -81,8 +81,10 @@ export class ChapterRecorder {
         break;
       case "memo": {
         const { event } = message;
-        if (this.current?.index === message.index && (event.state === "loaded" || event.state === "computed")) {
-          (this.current.computations ??= []).push({ name: event.name, key: event.key });
+        if (
+          this.current?.index === message.index && (event.state === "loaded" || event.state === "computed")
+        ) {
+          (this.current.computations ??= []).push({ name: event.name, key: event.key, refs: event.refs });
         }
         this.observer.memo?.(message.index, event);
         break;

@@ -19,6 +19,8 @@ export interface MemoEvent {
   /** Why it was computed (`--explain`), for `computing`; what was wrong with a stored entry, for `discarded`. */
   reason?: string;
   seconds?: number;
+  /** For `loaded` and `computed`: every store key the result stands on (entry, trace, fingerprint). */
+  refs?: string[];
 }
 
 export interface PlannedBlock {

@@ -62,3 +62,38 @@ Deno.test("above the size limit the least recently used entries go, never those 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("entries a recently used record or block names (models it used) are kept with it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cache-prune-" });
+  try {
+    const records = openCacheStore({ dir: join(dir, "chapters") });
+    const blocks = openCacheStore({ dir: join(dir, "blocks") });
+    const memo = openCacheStore({ dir: join(dir, "memo") });
+    const hour = 3600_000;
+    const now = Date.now();
+    await memo.put(key(1), { model: "by record" });
+    await memo.put(key(2), { model: "by block" });
+    await memo.put(key(3), { model: "nobody's" });
+    await records.put(key(4), { refs: [key(1)] });
+    await blocks.put(key(5), { result: { computations: [{ name: "m", key: key(2), refs: [key(2)] }] } });
+    for (const n of [1, 2, 3]) await ageOf(memo.pathOf(key(n)), now - 10 * hour);
+    const history = join(dir, "builds.json");
+    const prune = (started: number) =>
+      pruneCache({
+        stores: [join(dir, "memo")],
+        referring: [join(dir, "chapters"), join(dir, "blocks")],
+        historyFile: history,
+        started,
+        maxBytes: 1 << 30,
+      });
+    await prune(now - 3 * hour);
+    await prune(now - 2 * hour);
+    const result = await prune(now - hour);
+    assert.equal(result.removed, 1);
+    assert.ok(await memo.get(key(1)));
+    assert.ok(await memo.get(key(2)));
+    assert.equal(await memo.get(key(3)), undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
