@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { BackendResult } from "./measure.ts";
-import { PYTORCH_REFERENCE } from "./reference.ts";
+import type { PytorchResult } from "./pytorch.ts";
 import { formatTable } from "./table.ts";
 import { measureThroughput } from "./timing.ts";
 
@@ -40,14 +40,36 @@ function result(backend: string, cnn: number, lstm: number): BackendResult {
   };
 }
 
-Deno.test("the table has a row per backend, the reference row and shares of the reference", () => {
-  const cnn = PYTORCH_REFERENCE.cnnTrainSamplesPerSecond / 4;
-  const lstm = PYTORCH_REFERENCE.lstmTrainSamplesPerSecond / 10;
-  const wall = formatTable([result("wasm", cnn, lstm), result("cpu", 20, 80)]);
+const torch = (cnn: number, lstm: number): PytorchResult => ({
+  available: true,
+  torch: "1.13.1",
+  threads: 1,
+  cnnTrain: { samplesPerSecond: cnn, samplesPerCpuSecond: cnn, steps: 10 },
+  lstmTrain: { samplesPerSecond: lstm, samplesPerCpuSecond: lstm, steps: 10 },
+});
+
+Deno.test("the table has a row per backend, PyTorch measured in the same run and the ratios to it", () => {
+  const wall = formatTable(
+    [result("wasm", 500, 1000), result("cpu", 20, 80)],
+    "samplesPerSecond",
+    torch(2000, 10000),
+  );
   const lines = wall.split("\n");
   assert.ok(lines.some((l) => l.startsWith("wasm ") && l.includes("2.5 min") && l.includes("512 MiB")));
   assert.ok(lines.some((l) => l.startsWith("cpu ")));
-  assert.ok(lines.some((l) => l.startsWith("pytorch*") && l.includes("2,281") && l.includes("17,100")));
-  assert.match(wall, /wasm: CNN training 25% and LSTM training 10% of PyTorch/);
-  assert.match(formatTable([result("wasm", cnn, lstm)], "samplesPerCpuSecond"), /CNN training 50%/);
+  assert.ok(lines.some((l) => l.startsWith("pytorch ") && l.includes("2,000") && l.includes("10,000")));
+  assert.match(wall, /wasm: CNN training 0\.25× and LSTM training 0\.10× PyTorch's \(1 thread each\)/);
+  assert.match(
+    formatTable([result("wasm", 500, 1000)], "samplesPerCpuSecond", torch(2000, 10000)),
+    /CNN training 0\.50×/,
+  );
+});
+
+Deno.test("without PyTorch the table says why and prints no old number", () => {
+  const text = formatTable([result("wasm", 500, 1000)], "samplesPerSecond", {
+    available: false,
+    reason: "python3 cannot import torch",
+  });
+  assert.match(text, /PyTorch not measured: python3 cannot import torch\./);
+  assert.doesNotMatch(text, /pytorch |2,281|17,100/);
 });

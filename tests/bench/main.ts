@@ -12,6 +12,7 @@ import { type BackendResult, RESULT_PREFIX } from "./measure.ts";
 import { formatTable } from "./table.ts";
 import { KERNELS_PREFIX, type KernelTiming } from "./kernels.ts";
 import { benchRebuild, type RebuildTimings } from "./rebuild.ts";
+import { measurePytorch } from "./pytorch.ts";
 
 const projectRoot = new URL("../../", import.meta.url);
 
@@ -91,8 +92,12 @@ async function main(): Promise<void> {
     }
     results.push(result);
   }
-  console.log(formatTable(results, "samplesPerSecond"));
-  console.log(`\n${formatTable(results, "samplesPerCpuSecond")}`);
+  console.error("measuring PyTorch (same run, one thread)…");
+  const threads = Math.max(1, ...results.map((result) => result.threads));
+  const pytorch = await measurePytorch(threads, Number(seconds));
+  if (!pytorch.available) console.error(`PyTorch not measured: ${pytorch.reason}`);
+  console.log(formatTable(results, "samplesPerSecond", pytorch));
+  console.log(`\n${formatTable(results, "samplesPerCpuSecond", pytorch)}`);
   const kernels: Record<string, KernelTiming[]> = {};
   for (const backend of flag("kernels", "wasm").split(",").filter((b) => b !== "none")) {
     console.error(`timing ${backend} kernels…`);

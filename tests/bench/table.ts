@@ -1,5 +1,5 @@
 import type { BackendResult } from "./measure.ts";
-import { PROTOTYPE_WASM, PYTORCH_REFERENCE } from "./reference.ts";
+import type { PytorchResult } from "./pytorch.ts";
 import type { WorkloadName } from "./workloads.ts";
 
 const COLUMNS: { workload: WorkloadName; title: string }[] = [
@@ -30,8 +30,13 @@ const RATE_TITLES: Record<Rate, string> = {
   samplesPerCpuSecond: "samples per CPU second of the measuring process (unaffected by other load)",
 };
 
-/** A plain-text table: one row per backend, then the PyTorch reference row and each backend's share of it. */
-export function formatTable(results: BackendResult[], metric: Rate = "samplesPerSecond"): string {
+/** A plain-text table: one row per backend, then PyTorch measured in the same run (when it could be) and each
+ * backend's share of it. */
+export function formatTable(
+  results: BackendResult[],
+  metric: Rate = "samplesPerSecond",
+  pytorch?: PytorchResult,
+): string {
   const header = [
     "backend",
     ...COLUMNS.map((c) => c.title),
@@ -49,35 +54,42 @@ export function formatTable(results: BackendResult[], metric: Rate = "samplesPer
       `${Math.round(r.peakRssMiB)} MiB`,
     ];
   });
-  const reference = [
-    "pytorch*",
-    rate(PYTORCH_REFERENCE.cnnTrainSamplesPerSecond),
-    rate(PYTORCH_REFERENCE.lstmTrainSamplesPerSecond),
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-  ];
-  const all = [header, ...rows, reference];
+  const torch = pytorch?.available ? pytorch : undefined;
+  const reference = torch
+    ? [
+      `pytorch${torch.threads > 1 ? ` ×${torch.threads}` : ""}`,
+      rate(torch.cnnTrain[metric]),
+      rate(torch.lstmTrain[metric]),
+      "",
+      "",
+      "",
+      "",
+      "",
+      "",
+    ]
+    : undefined;
+  const all = reference ? [header, ...rows, reference] : [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
   const lines = all.map((row) => pad(row, widths));
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
-  const shares = results.map((r) => {
-    const cnn = r.throughput["cnn-train"]?.[metric];
-    const lstm = r.throughput["lstm-train"]?.[metric];
-    const share = (mine: number | undefined, theirs: number) =>
-      mine === undefined ? "–" : `${((mine / theirs) * 100).toFixed(0)}%`;
-    return `${r.backend}: CNN training ${
-      share(cnn, PYTORCH_REFERENCE.cnnTrainSamplesPerSecond)
-    } and LSTM training ${share(lstm, PYTORCH_REFERENCE.lstmTrainSamplesPerSecond)} of PyTorch`;
-  });
+  const share = (mine: number | undefined, theirs: number) =>
+    mine === undefined ? "–" : `${(mine / theirs).toFixed(2)}×`;
+  const shares = torch
+    ? results.map((r) =>
+      `${r.backend}: CNN training ${
+        share(r.throughput["cnn-train"]?.[metric], torch.cnnTrain[metric])
+      } and ` +
+      `LSTM training ${share(r.throughput["lstm-train"]?.[metric], torch.lstmTrain[metric])} PyTorch's ` +
+      `(${torch.threads} thread${torch.threads > 1 ? "s" : ""} each)`
+    )
+    : [];
   return [
     `Throughput in ${RATE_TITLES[metric]}:`,
     ...lines,
     "",
-    `* ${PYTORCH_REFERENCE.label}; prototype patched wasm: ${PROTOTYPE_WASM.cnnTrainSamplesPerSecond} / ${PROTOTYPE_WASM.lstmTrainSamplesPerSecond} train samples/s.`,
+    torch
+      ? `pytorch: PyTorch ${torch.torch} measured in this run, same architectures, batch 64, Adam.`
+      : `PyTorch not measured: ${pytorch && !pytorch.available ? pytorch.reason : "not asked for"}.`,
     ...shares,
     "Training batch 64; inference and activations batch 256 (all SimpleCNN layers read back).",
   ].join("\n");

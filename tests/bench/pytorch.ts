@@ -1,0 +1,40 @@
+/** The PyTorch anchor of the bench, measured in the same run (`pytorch_reference.py`) when `python3` can import
+ * `torch` (Debian `python3-torch`); optional: without it the bench says so instead of printing a number. */
+import { fileURLToPath } from "node:url";
+
+export interface PytorchRate {
+  samplesPerSecond: number;
+  samplesPerCpuSecond: number;
+  steps: number;
+}
+
+export type PytorchResult =
+  | { available: true; torch: string; threads: number; cnnTrain: PytorchRate; lstmTrain: PytorchRate }
+  | { available: false; reason: string };
+
+const SCRIPT = fileURLToPath(new URL("./pytorch_reference.py", import.meta.url));
+
+export async function measurePytorch(threads: number, seconds: number): Promise<PytorchResult> {
+  const python = Deno.env.get("BENCH_PYTHON") ?? "python3";
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command(python, {
+      args: [SCRIPT, String(threads), String(seconds)],
+      env: { OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch {
+    return { available: false, reason: `${python} is not installed` };
+  }
+  const line = new TextDecoder().decode(output.stdout).trim().split("\n").at(-1) ?? "";
+  try {
+    return JSON.parse(line) as PytorchResult;
+  } catch {
+    const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").at(-1) ?? "";
+    return {
+      available: false,
+      reason: `the PyTorch measurement failed (${stderr || `exit ${output.code}`})`,
+    };
+  }
+}
