@@ -1,4 +1,5 @@
 import { isAbsolute, join, relative } from "node:path";
+import { claimOutcome } from "./claims.ts";
 import { ComputationBoard } from "./execute/computations.ts";
 import { chapterFiles, selectChapters } from "./chapters.ts";
 import type { Effects } from "./effects.ts";
@@ -114,7 +115,8 @@ function blockLabel(chapter: Chapter, index: number): string {
   return block.options.label ?? `line ${block.fenceLine}`;
 }
 
-/** Problems of an executed chapter: blocks that did not run as their options say, failed inline expressions. */
+/** Problems of an executed chapter: blocks that did not run as their options say, failed inline expressions,
+ * claims that do not hold. */
 export function chapterProblems(chapter: Chapter, result: ChapterResult): Problem[] {
   const problems: Problem[] = [];
   for (const block of chapter.blocks) {
@@ -130,7 +132,13 @@ export function chapterProblems(chapter: Chapter, result: ChapterResult): Proble
   }
   chapter.inlines.forEach((inline, index) => {
     const inlineResult = result.inlines?.[index];
-    if (inlineResult && !inlineResult.ok) {
+    if (inline.claim && inlineResult && !(!inlineResult.ok && inlineResult.error.name === "NotEvaluated")) {
+      const outcome = claimOutcome(inline.claim, inlineResult);
+      if (!outcome.holds) {
+        const detail = outcome.detail ? { detail: outcome.detail } : {};
+        problems.push({ message: outcome.message, location: inline.location, ...detail });
+      }
+    } else if (inlineResult && !inlineResult.ok) {
       problems.push(problemFromSerialized(inlineResult.error, inline.location));
     }
   });

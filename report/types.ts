@@ -47,8 +47,12 @@ export interface CodeBlock {
 export interface InlineExpression {
   /** Position among the chapter's inline expressions, from 0. */
   index: number;
+  /** The expression evaluated (for a claim, generated from it: see `report/claims.ts`). */
   source: string;
+  /** Where the expression starts (for a claim, where its condition starts). */
   location: SourceLocation;
+  /** Set for a checked claim `${? condition}`: its value must be `true`. */
+  claim?: { condition: string; parts: string[] };
 }
 
 export interface CrossReference {

@@ -5,6 +5,7 @@ import type { ChapterPlan, ModuleIdentities } from "../runtime/protocol.ts";
 import type { Chapter } from "../types.ts";
 import type { ScopeSnapshot } from "../runtime/scope_snapshot.ts";
 import { importsOnly } from "../scope/imports_only.ts";
+import { sourceColumn } from "../claims.ts";
 import { isProjectDependency, undeclaredImportMessage } from "../scope/dependencies.ts";
 
 export interface PlannedFile {
@@ -81,7 +82,7 @@ export function planChapter(input: PlanInput): { plan: ChapterPlan; files: Plann
       source: inline.source,
       file: chapter.path,
       line: inline.location.line,
-      column: inline.location.column,
+      column: sourceColumn(inline),
       names,
       moduleUrl: pathToFileURL(path).href,
     });

@@ -9,10 +9,12 @@ import type {
   InlineExpression,
   SourceLocation,
 } from "../types.ts";
+import { claimParts, claimSource } from "../claims.ts";
 import { parseBlockOptions } from "./block_options.ts";
 import { splitFrontMatter } from "./front_matter.ts";
 import {
   childTokens,
+  type ClaimToken,
   type CrossReferenceToken,
   type InlineExpressionToken,
   lexMarkdown,
@@ -130,7 +132,8 @@ function readBlock(token: Tokens.Code, index: number, file: string, fenceLine: n
   };
 }
 
-/** Records the inline expressions and cross-references inside `token`, located by searching raws in order. */
+/** Records the inline expressions, claims and cross-references inside `token`, located by searching raws in
+ * order; returns the offset after the last one found. */
 function collectInline(
   token: Token,
   text: string,
@@ -138,10 +141,30 @@ function collectInline(
   locate: (offset: number) => SourceLocation,
   inlines: InlineExpression[],
   references: CrossReference[],
-): void {
+): number {
   let cursor = start;
   for (const child of childTokens(token)) {
     const raw = (child as Tokens.Generic).raw ?? "";
+    if (child.type === "claim") {
+      // The sentence a claim ends comes before the claim's own text.
+      const claim = child as ClaimToken;
+      const after = collectInline(claim, text, cursor, locate, inlines, references);
+      const at = findFrom(text, raw, after);
+      const location = locate(at + claim.offset);
+      if (claim.condition === "") {
+        throw new ReportError("a claim needs a condition: ${? condition}", location);
+      }
+      const parts = claimParts(claim.condition);
+      claim.index = inlines.length;
+      inlines.push({
+        index: inlines.length,
+        source: claimSource({ condition: claim.condition, parts }),
+        location,
+        claim: { condition: claim.condition, parts },
+      });
+      cursor = at + raw.length;
+      continue;
+    }
     const at = raw ? findFrom(text, raw, cursor) : cursor;
     if (child.type === "inlineExpression") {
       const expression = child as InlineExpressionToken;
@@ -159,6 +182,7 @@ function collectInline(
     }
     if (raw) cursor = at + raw.length;
   }
+  return cursor;
 }
 
 function findFrom(text: string, raw: string, cursor: number): number {

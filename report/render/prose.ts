@@ -1,6 +1,8 @@
 import { Marked, type RendererExtension, type Token, type Tokens } from "marked";
+import { claimOutcome } from "../claims.ts";
 import {
   childTokens,
+  type ClaimToken,
   type CrossReferenceToken,
   type InlineExpressionToken,
   syntaxExtensions,
@@ -41,9 +43,19 @@ export interface ProseContext {
 interface Decorated {
   html?: string;
   id?: string;
+  /** Around a claim's sentence. */
+  before?: string;
+  after?: string;
 }
 
 const renderers: RendererExtension[] = [
+  {
+    name: "claim",
+    renderer(token) {
+      const claim = token as ClaimToken & Decorated;
+      return `${claim.before ?? ""}${this.parser.parseInline(claim.tokens)}${claim.after ?? ""}`;
+    },
+  },
   { name: "inlineExpression", renderer: (token) => (token as Decorated).html ?? "" },
   { name: "crossReference", renderer: (token) => (token as Decorated).html ?? "" },
 ];
@@ -106,6 +118,30 @@ function inlineOutputHtml(
   }
 }
 
+/** A claim that holds reads as plain prose (its condition in a tooltip); one that does not is marked, with a note
+ * that also shows in print; one that was not checked (its chapter stopped) gets a question mark. */
+function decorateClaim(token: ClaimToken & Decorated, result: InlineResult | undefined): void {
+  const condition = token.condition.replace(/\s*\n\s*/g, " ");
+  if (!result || (!result.ok && result.error.name === "NotEvaluated")) {
+    token.before = "";
+    token.after = `<span class="inline-value missing" title="${
+      escapeHtml(`claim not checked: ${condition}`)
+    }">?</span>`;
+    return;
+  }
+  const outcome = claimOutcome({ condition: token.condition, parts: [] }, result);
+  if (outcome.holds) {
+    token.before = `<span class="claim" title="${
+      escapeHtml(`checked when the report was built: ${condition}`)
+    }">`;
+    token.after = "</span>";
+    return;
+  }
+  const message = escapeHtml(outcome.message);
+  token.before = `<mark class="claim-failed" title="${message}">`;
+  token.after = `</mark><span class="claim-note">${message}</span>`;
+}
+
 function plainText(html: string): string {
   return html.replace(/<[^>]*>/g, "").replace(/\s+/g, " ").trim();
 }
@@ -120,6 +156,12 @@ function decorate(tokens: readonly Token[], context: ProseContext): void {
         context.sources,
         (dropped) => context.onDropped?.({ inline: index }, dropped),
       );
+      continue;
+    }
+    if (token.type === "claim") {
+      const claim = token as ClaimToken & Decorated;
+      decorateClaim(claim, context.inlines[claim.index ?? -1]);
+      decorate(claim.tokens, context);
       continue;
     }
     if (token.type === "crossReference") {
