@@ -13,33 +13,35 @@ export interface Claim {
   parts: string[];
 }
 
-/** Formats a value for a message; only its own names (prefixed), so that it shadows nothing in the chapter and
- * the textual scope tests (`report/cache/scope_restore.ts`) find no binding of a chapter in it. */
+/** Formats a value for a message. It uses only its own names (prefixed) and no word a chapter might bind (the
+ * `typeof` names are written as `typeof` of a literal), so it shadows nothing in the chapter, and the textual
+ * scope test of `report/cache/scope_restore.ts` finds no chapter binding in it. */
 const SHOW = "(__claimV, __claimD = 0) => { const __claimT = typeof __claimV; " +
-  'if (__claimT === "string") return JSON.stringify(__claimV.length > 80 ? __claimV.slice(0, 80) + "…" : __claimV); ' +
-  'if (__claimT === "function") return "[function]"; ' +
-  'if (__claimT === "bigint") return String(__claimV) + "n"; ' +
-  'if (__claimT !== "object" || __claimV === null) return Object.is(__claimV, -0) ? "-0" : String(__claimV); ' +
+  'if (__claimT === typeof "") return JSON.stringify(__claimV.length > 80 ? __claimV.slice(0, 80) + "…" : __claimV); ' +
+  'if (__claimT === typeof (() => 0)) return "ƒ"; ' +
+  'if (__claimT !== typeof {} || __claimV === null) return Object.is(__claimV, -0) ? "-0" : String(__claimV); ' +
   'if (__claimV instanceof Error) return __claimV.name + ": " + __claimV.message; ' +
   "const __claimList = Array.isArray(__claimV) || ArrayBuffer.isView(__claimV); " +
   'if (__claimD > 1) return __claimList ? "[…]" : "{…}"; ' +
   "if (__claimList) { const __claimA = Array.from(__claimV); " +
   'return "[" + __claimA.slice(0, 6).map((__claimX) => __claimS(__claimX, __claimD + 1)).join(", ") + ' +
-  '(__claimA.length > 6 ? ", … (" + __claimA.length + " items)" : "") + "]"; } ' +
+  '(__claimA.length > 6 ? ", … (" + __claimA.length + ")" : "") + "]"; } ' +
   "const __claimK = Object.keys(__claimV); " +
   'const __claimN = __claimV.constructor && __claimV.constructor !== Object ? __claimV.constructor.name + " " : ""; ' +
   'return __claimN + "{" + __claimK.slice(0, 6).map((__claimX) => " " + __claimX + ": " + ' +
   '__claimS(__claimV[__claimX], __claimD + 1)).join(",") + (__claimK.length > 6 ? ", …" : "") + " }"; }';
 
-/** Called with the condition's value and the mentioned values as thunks; a part that is not a binding here (an
- * arrow function's parameter) is left out, and one that only the chapter process knows is asked of it. */
+/** Called with the condition's value and the mentioned values as thunks. A part that is not a binding (an arrow
+ * function's parameter) is left out; one that only the chapter process has (`OpaqueBinding`, thrown by
+ * `report/runtime/inline_eval.ts`) leaves the whole claim to that process; any other error is shown as the
+ * part's value. */
 const HELPER = "((__claimValue, __claimParts) => { if (__claimValue === true) return true; " +
   `const __claimS = ${SHOW}; ` +
   "return JSON.stringify([__claimS(__claimValue), typeof __claimValue, __claimParts.flatMap(([__claimP, __claimF]) => { " +
   "try { return [[__claimP, __claimS(__claimF())]]; } catch (__claimE) { " +
   "if (__claimE instanceof ReferenceError) return []; " +
-  'if (__claimE !== null && typeof __claimE === "object" && "binding" in __claimE) throw __claimE; ' +
-  'return [[__claimP, "throws " + __claimS(__claimE)]]; } })]); })';
+  'if (__claimE instanceof Error && __claimE.constructor.name === "OpaqueBinding") throw __claimE; ' +
+  "return [[__claimP, __claimS(__claimE)]]; } })]); })";
 
 /** What precedes the condition on the first line of a claim's generated expression. */
 export const CLAIM_PREFIX = `${HELPER}((`;

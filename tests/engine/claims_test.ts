@@ -1,6 +1,7 @@
 /** Checked claims `${? condition}`: parsing, the generated expression, and builds that check them. */
 import assert from "node:assert/strict";
-import { claimOutcome, claimParts, claimSource } from "../../report/claims.ts";
+import { CLAIM_PREFIX, claimOutcome, claimParts, claimSource } from "../../report/claims.ts";
+import { mentions } from "../../report/cache/scope_restore.ts";
 import { parseChapter } from "../../report/parse/chapter.ts";
 import type { ClaimToken } from "../../report/parse/markdown_syntax.ts";
 import { answer } from "../../report/runtime/inline_sandbox.ts";
@@ -94,6 +95,27 @@ Deno.test("claims: the generated expression, answered from a stored scope", () =
     // `model` is only in the chapter process: the claim is left to it.
     null,
   ]);
+});
+
+Deno.test("claims: the generated expression mentions no name a chapter might bind", () => {
+  const names = CLAIM_PREFIX.match(/[A-Za-z_$][\w$]*/g)!.filter((name) => mentions(CLAIM_PREFIX, name));
+  const reserved = ["if", "true", "return", "const", "typeof", "null", "instanceof", "try", "catch", "throw"];
+  const globals = [
+    "JSON",
+    "String",
+    "Object",
+    "Error",
+    "Array",
+    "ArrayBuffer",
+    "ReferenceError",
+    "OpaqueBinding",
+  ];
+  assert.deepEqual(
+    [...new Set(names)].filter((name) =>
+      !name.startsWith("__claim") && ![...reserved, ...globals].includes(name)
+    ),
+    [],
+  );
 });
 
 const CHAPTER = [
@@ -205,7 +227,7 @@ Deno.test({
       assert.equal(build.problems.length, 2);
       assert.equal(
         build.problems[0],
-        `${file}:5:29: claim is false: counter.read() > 0.9 (counter = { r: 0.873, read: [function] })`,
+        `${file}:5:29: claim is false: counter.read() > 0.9 (counter = { r: 0.873, read: ƒ })`,
       );
       assert.match(
         build.problems[1],
