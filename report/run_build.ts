@@ -1,5 +1,5 @@
-import { join, resolve } from "node:path";
-import { build, type BuildOutcome } from "./build.ts";
+import { basename, dirname, join, resolve } from "node:path";
+import { build, type BuildOutcome, DEFAULT_PARAMS } from "./build.ts";
 import { type CachingExecutor, cachingExecutor, RECORDS_DIR } from "./cache/caching_executor.ts";
 import { cachedParser } from "./cache/parse_cache.ts";
 import { describeProblem, openCacheStore } from "./cache/store.ts";
@@ -16,6 +16,10 @@ import { formatProblem, type Problem } from "./problems.ts";
 import { buildSummaryHtml } from "./summary/appendix.ts";
 import type { BuildReporter } from "./terminal.ts";
 import { sanitizeOutput } from "./render/sanitize.ts";
+import type { RenderedChapter } from "./render/chapter.ts";
+import { writeFileAtomic } from "./cache/atomic.ts";
+import { lockfileHash } from "./cache/lockfile.ts";
+import { buildManifest, manifestFileFor, serializeManifest } from "./provenance/manifest.ts";
 
 export const CACHE_DIR = ".cache";
 
@@ -102,6 +106,36 @@ async function housekeeping(cacheDir: string, startedAt: number, limitMb: number
   }
 }
 
+/** Writes the manifest beside the report (see report/provenance/manifest.ts). */
+async function writeManifest(
+  root: string,
+  outcome: BuildOutcome,
+  rendered: ReadonlyMap<string, RenderedChapter>,
+  params: Record<string, string>,
+): Promise<void> {
+  const environment = describeEnvironment({ root });
+  const report = basename(outcome.outputPath!);
+  const manifest = buildManifest(
+    report,
+    {
+      deno: environment.deno,
+      typescript: environment.typescript,
+      tfjs: environment.tfjs,
+      denoLock: lockfileHash(root),
+    },
+    outcome.executed.map(({ chapter, result }) => ({
+      chapter,
+      result,
+      outputs: rendered.get(chapter.path)?.outputs,
+      params: { ...DEFAULT_PARAMS, ...chapter.params, ...params },
+    })),
+  );
+  await writeFileAtomic(
+    join(dirname(outcome.outputPath!), manifestFileFor(report)),
+    serializeManifest(manifest),
+  );
+}
+
 /** A whole build as the command line runs it: cached execution, badges, build summary, then the PDF. */
 export async function runBuild(
   command: BuildCommand,
@@ -139,6 +173,17 @@ export async function runBuild(
     reporter.problem(formatProblem(cacheProblem, () => undefined));
     return { outcome: { ok: false, problems: [cacheProblem], executed: [] }, cache, htmlSeconds: 0 };
   }
+  const renderCached = cachedRenderer(
+    root,
+    cacheDir,
+    openCacheStore({
+      dir: join(cacheDir, "rendered"),
+      onProblem: (problem) => reporter.info(describeProblem(problem)),
+    }),
+    contents,
+  );
+  // What each chapter's rendering says of its outputs, for the manifest.
+  const rendered = new Map<string, RenderedChapter>();
   const templateDir = join(root, "templates");
   const [summaryCss, pdfCss] = await Promise.all([
     readOptional(join(templateDir, "build-summary.css")),
@@ -173,15 +218,11 @@ export async function runBuild(
         (line) => reporter.info(line),
         contents,
       ),
-      renderChapter: cachedRenderer(
-        root,
-        cacheDir,
-        openCacheStore({
-          dir: join(cacheDir, "rendered"),
-          onProblem: (problem) => reporter.info(describeProblem(problem)),
-        }),
-        contents,
-      ),
+      renderChapter: async (chapter, result, context) => {
+        const done = await renderCached(chapter, result, context);
+        rendered.set(chapter.path, done);
+        return done;
+      },
       styles: { css: summaryCss, printCss: pdfCss },
       appendix: (executed) =>
         buildSummaryHtml({
@@ -200,7 +241,13 @@ export async function runBuild(
     },
   );
   cache.finish();
-  if (outcome.ok && command.chapters.length === 0 && !signal?.aborted) {
+  if (outcome.ok && outcome.outputPath) await writeManifest(root, outcome, rendered, command.params);
+  // Only a whole build of what this cache serves says which entries are still used: every chapter, and the
+  // project's own chapters unless the cache is the build's own (another chapter folder sharing the project's
+  // cache must not prune the report's entries).
+  const servesWholeCache = settings.cacheDir !== undefined ||
+    resolve(root, command.chaptersDir ?? "chapters") === resolve(root, "chapters");
+  if (outcome.ok && command.chapters.length === 0 && servesWholeCache && !signal?.aborted) {
     await housekeeping(cacheDir, startedAt, command.cacheLimitMb ?? DEFAULT_LIMIT_MB, reporter);
   }
   const htmlSeconds = (effects.now() - started) / 1000;

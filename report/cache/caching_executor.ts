@@ -10,6 +10,7 @@ import {
   type ChapterStatics,
   chapterStatics,
   inlineKeyOf,
+  isReusable,
   lookupChapter,
   moduleIdentities,
   runInputs,
@@ -36,6 +37,7 @@ import { restorableScope } from "./scope_restore.ts";
 import { dependencyHash } from "./lockfile.ts";
 import { declaredValues } from "../execute/sandbox.ts";
 import { closureHash, type FileContents, localModuleClosure } from "./module_graph.ts";
+import { type BlockProvenance, chapterProvenance, type ProvenanceEntry } from "../provenance/provenance.ts";
 import { type CacheStore, describeProblem, openCacheStore } from "./store.ts";
 
 /** Runs a chapter's blocks from `settings.startAt` (earlier blocks replay for scope only). */
@@ -107,6 +109,15 @@ export async function engineFingerprint(
 function badgeFor(result: BlockResult, source: "executed" | "cached", reproducible: boolean): BlockBadge {
   if (reproducible) return result.backend ? { backend: result.backend } : {};
   return { source, seconds: result.seconds, ...(result.backend ? { backend: result.backend } : {}) };
+}
+
+/** The entry's result with its provenance, when it has one. */
+function withProvenance(result: BlockResult, provenance: BlockProvenance | undefined): BlockResult {
+  return provenance ? { ...result, provenance } : result;
+}
+
+function provenanceEntry(entry: BlockEntry): ProvenanceEntry {
+  return { inputs: entry.inputs, computations: entry.result.computations, backend: entry.backend };
 }
 
 function fromEntry(entry: BlockEntry): BlockResult {
@@ -209,6 +220,18 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
         : { ...result, badge: badgeFor(result, "executed", options.reproducible) };
     });
     const inlines = run ? run.inlines : inlineResults as InlineResult[];
+    const provenance = chapterProvenance(
+      chapter,
+      lookup,
+      chapter.blocks.map((block): ProvenanceEntry | undefined => {
+        const result = blocks[block.index];
+        const hit = lookup.hits[block.index];
+        if (sources[block.index] === "cached" && hit) return provenanceEntry(hit);
+        if (!run || !isReusable(result, block.options.error)) return undefined;
+        const inputs = hashInputs(runInputs(run.reads?.[block.index], lookup), source);
+        return { inputs, computations: result.computations, backend: result.backend };
+      }),
+    );
     let stored: { keys: string[]; staticKeys: string[]; complete: boolean } = {
       keys: lookup.keys,
       staticKeys: lookup.staticKeys,
@@ -273,7 +296,12 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
     // Results of blocks that ran this time carry other badges than stored ones: only wholly stored results
     // are named by their record.
     const identity = record && !run ? identityFor(record) : undefined;
-    return { blocks, inlines, scopes: run?.scopes, ...(identity ? { identity } : {}) };
+    return {
+      blocks: blocks.map((result, index) => withProvenance(result, provenance[index])),
+      inlines,
+      scopes: run?.scopes,
+      ...(identity ? { identity } : {}),
+    };
   }
 
   function identityFor(record: ChapterRecord): string {
@@ -283,12 +311,20 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
   /** A chapter's results from its record: nothing ran, every block as stored; the outputs are read when
    * something asks for them (`full`). */
   function fromRecord(chapter: Chapter, record: ChapterRecord, statics: ChapterStatics): ChapterResult {
+    const provenance = chapterProvenance(
+      chapter,
+      statics,
+      record.blocks.map((entry) => entry ? provenanceEntry(entry) : undefined),
+    );
     const withOutputs = (outputs: (Output[] | null)[] | undefined): BlockResult[] =>
       chapter.blocks.map((block) => {
         const entry = record.blocks[block.index];
         if (!entry) return { index: block.index, status: "not-run" as const, outputs: [], seconds: 0 };
         const result = { ...fromEntry(entry), outputs: outputs?.[block.index] ?? [] };
-        return { ...result, badge: badgeFor(result, "cached", options.reproducible) };
+        return withProvenance(
+          { ...result, badge: badgeFor(result, "cached", options.reproducible) },
+          provenance[block.index],
+        );
       });
     const blocks = withOutputs(undefined);
     stats.push({

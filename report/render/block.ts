@@ -4,6 +4,7 @@ import { badgeHtml } from "./badge.ts";
 import { codeBlockHtml } from "./highlight.ts";
 import { FLOAT_NAMES } from "./numbering.ts";
 import { renderError, renderOutputs } from "./outputs.ts";
+import { provenanceHtml } from "./provenance.ts";
 import { type ProseContext, renderProse } from "./prose.ts";
 
 /** Whether a block behaved as its options say: no error, or an error where `error: true` expects one. */
@@ -45,6 +46,8 @@ export function renderBlock(
   block: CodeBlock,
   result: BlockResult | undefined,
   context: ProseContext,
+  /** Told the HTML of the outputs the block shows (console and values), when it shows any. */
+  onOutputs?: (html: string) => void,
 ): string {
   const failure = failureHtml(block, result, context);
   if (!block.options.include) return failure ? `<div class="cell">${failure}</div>` : "";
@@ -57,17 +60,24 @@ export function renderBlock(
   const label = block.options.label;
   const float = label ? context.numbering.get(label) : undefined;
   if (float && label) {
-    if (consoleOutputs.length > 0) parts.push(renderOutputs(consoleOutputs, context.sources, onDropped));
+    const printed = consoleOutputs.length > 0
+      ? renderOutputs(consoleOutputs, context.sources, onDropped)
+      : "";
+    if (printed) parts.push(printed);
     const caption = `<figcaption><span class="float-number">${
       FLOAT_NAMES[float.kind]
     } ${float.number}</span>${
       float.caption ? ` ${captionHtml(block, float.caption, context)}` : ""
     }</figcaption>`;
     const content = renderOutputs(values, context.sources, onDropped);
+    if (outputs.length > 0) onOutputs?.(printed ? `${printed}\n${content}` : content);
     const inner = float.kind === "table" ? `${caption}\n${content}` : `${content}\n${caption}`;
-    parts.push(`<figure class="float ${float.kind}" id="${label}">\n${inner}\n</figure>`);
+    const origin = result?.provenance ? `\n${provenanceHtml(result.provenance)}` : "";
+    parts.push(`<figure class="float ${float.kind}" id="${label}">\n${inner}${origin}\n</figure>`);
   } else if (outputs.length > 0) {
-    parts.push(renderOutputs(outputs, context.sources, onDropped));
+    const content = renderOutputs(outputs, context.sources, onDropped);
+    onOutputs?.(content);
+    parts.push(content);
   }
   if (failure) parts.push(failure);
   if (parts.length === 0) return "";

@@ -1,4 +1,5 @@
 import type { Token } from "marked";
+import { sha256Hex } from "../cache/hash.ts";
 import type { Chapter, ChapterResult, SourceLocation } from "../types.ts";
 import { escapeHtml } from "./escape.ts";
 import { renderBlock } from "./block.ts";
@@ -22,6 +23,9 @@ export interface RenderedChapter {
   /** Raw HTML, links and HTML outputs removed from the page, once per place, in line order; for the caller to
    * report as warnings (`formatDroppedHtml`). */
   dropped: DroppedHtml[];
+  /** Per block (by index): SHA-256 of the HTML of the outputs it shows, or null when it shows none; what a
+   * reader sees of its result, compared by `deno task diff` (see report/provenance/manifest.ts). */
+  outputs?: (string | null)[];
 }
 
 /** `chapters/x.md:12:1: warning: removed from the page …: <script>, onerror on <img>` */
@@ -88,9 +92,12 @@ export function renderChapter(
     }
   }
   let titleHeadingDropped = !hasTitleHeading || !context.isTitleChapter;
+  const outputs: (string | null)[] = chapter.blocks.map(() => null);
   for (const node of chapter.nodes) {
     if (node.kind !== "prose") {
-      parts.push(renderBlock(node, result.blocks[node.index], prose));
+      parts.push(
+        renderBlock(node, result.blocks[node.index], prose, (html) => outputs[node.index] = sha256Hex(html)),
+      );
       continue;
     }
     let tokens = node.tokens;
@@ -119,6 +126,7 @@ export function renderChapter(
       parts.filter(Boolean).join("\n")
     }\n</section>`,
     toc,
+    outputs,
     dropped: [...dropped].sort(([a], [b]) => a - b).map(([line, items]) => ({
       location: { file: chapter.path, line, column: 1 },
       dropped: [...items],
