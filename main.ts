@@ -9,6 +9,12 @@ import { terminalReporter } from "./report/terminal.ts";
 const ROOT = fileURLToPath(new URL(".", import.meta.url)).replace(/\/$/, "");
 
 export async function main(args: string[], effects: Effects = denoEffects): Promise<number> {
+  if (args[0] === "diff" || args[0] === "verify") {
+    const { runDiff, runVerify } = await import("./report/diff/command.ts");
+    return args[0] === "diff"
+      ? await runDiff(args.slice(1), Deno.cwd())
+      : await runVerify(args.slice(1), ROOT, effects);
+  }
   const command = parseCommandLine(args);
   if (command.command === "help") {
     console.log(USAGE);

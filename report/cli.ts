@@ -33,6 +33,8 @@ export type Command = BuildCommand | { command: "help" } | { command: "invalid";
 export const USAGE = `Usage: deno task build [CHAPTER…] [options]
        deno task dev [CHAPTER…] [--port N] [options]
        deno run -A main.ts build|dev [CHAPTER…] [options]
+       deno task diff OLD [NEW]    compare two built reports (see deno task diff --help)
+       deno task verify            rebuild from scratch and compare with dist/
 
 Runs the TypeScript blocks of chapters/*.md in order and writes dist/report.html
 (a subset of chapters writes dist/partial.html).
