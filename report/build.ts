@@ -276,6 +276,8 @@ export async function build(
     await effects.makeDirectory(outDir);
     await effects.writeTextFile(temporary, html);
     await effects.rename(temporary, outputPath);
+    // A report with error boxes from an earlier failed build is out of date once the build succeeds.
+    if (!failed) await effects.remove(join(outDir, outputFileName(options.select.length > 0, true)));
   } catch (error) {
     await effects.remove(temporary).catch(() => {});
     const reason = error instanceof Deno.errors.AlreadyExists ? "not a directory" : fileErrorReason(error);

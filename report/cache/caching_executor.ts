@@ -167,6 +167,7 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
       dependencies,
       params: settings.params,
       backend: settings.params.backend ?? "auto",
+      chapter: chapter.path,
     };
     const statics = await chapterStatics(chapter, { root: options.root, memo, context, contents });
     if (!options.fresh) {
@@ -285,7 +286,11 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
     });
     log(
       `${chapter.path}: ${
-        run ? `ran from block ${startAt + 1} of ${chapter.blocks.length}` : "all blocks from cache"
+        !run
+          ? "all blocks from cache"
+          : startAt < chapter.blocks.length
+          ? `ran from block ${startAt + 1} of ${chapter.blocks.length}`
+          : "ran for its inline expressions (all blocks from cache)"
       }${replayed > 0 ? ` (${replayed} replayed for scope)` : ""}${
         restored > 0 ? ` (scope of ${restored} restored from the cache)` : ""
       }`,

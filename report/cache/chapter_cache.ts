@@ -314,6 +314,7 @@ export function contextParts(context: ChapterKeyContext): Record<string, string>
     "the engine": context.engine,
     "deno.lock": context.dependencies,
     "params": sha256Hex(canonicalJson(context.params)),
+    "the chapter's file name": sha256Hex(context.chapter ?? ""),
     "the backend": sha256Hex(context.backend),
   };
   return parts;

@@ -71,6 +71,15 @@ export function namesOf(inputs: readonly InputRecord[]): InputNames {
 }
 
 function fileHash(path: string): string {
+  let link = "";
+  try {
+    // A symbolic link is also its target's name (`Deno.readLink`, `realPath` see it).
+    if (Deno.lstatSync(path).isSymlink) link = `link:${Deno.readLinkSync(path)}:`;
+  } catch { /* missing: below */ }
+  return link + targetHash(path);
+}
+
+function targetHash(path: string): string {
   let info: Deno.FileInfo;
   try {
     info = Deno.statSync(path);

@@ -14,6 +14,8 @@ export const RENDER_ONLY_OPTIONS: ReadonlySet<string> = new Set([
 
 /** Inputs shared by every block of one chapter. */
 export interface ChapterKeyContext {
+  /** The chapter file (relative to the project root): `import.meta` and relative reads resolve against it. */
+  chapter?: string;
   /** Fingerprint of the code that executes blocks (runtime and executor sources). */
   engine: string;
   /** `deno.lock` and the import map. */
@@ -43,6 +45,7 @@ export function contextHash(context: ChapterKeyContext): string {
     context.dependencies,
     canonicalJson(context.params),
     context.backend,
+    context.chapter ?? "",
   ]);
 }
 

@@ -21,8 +21,10 @@ export interface AuditScope {
   cwd: string;
   /** Folders the process may read (a denied read is logged too, but reads nothing). */
   readable: readonly string[];
-  /** Reads below these folders are the engine's or the packages', never a chapter's inputs. */
+  /** Reads below these folders are the engine's or the packages', never a chapter's inputs… */
   ignoredDirs: readonly string[];
+  /** …except below these (the deepest folder that holds a path decides). */
+  inputDirs?: readonly string[];
   /** Variables the chapter declares: the only ones it can read (the engine's own are not inputs). */
   variables: readonly string[];
   /** Where the runtime's marker paths live. */
@@ -106,7 +108,9 @@ export function attributeReads(
 /** The path as the project names it, or undefined when it is not a chapter's input. */
 function projectFile(absolute: string, scope: AuditScope): string | undefined {
   if (!scope.readable.some((dir) => isInside(dir, absolute) || absolute === dir)) return undefined;
-  if (scope.ignoredDirs.some((dir) => isInside(dir, absolute) || absolute === dir)) return undefined;
+  const holds = (dir: string) => isInside(dir, absolute) || absolute === dir;
+  const deepest = (dirs: readonly string[]) => Math.max(-1, ...dirs.filter(holds).map((dir) => dir.length));
+  if (deepest(scope.ignoredDirs) > deepest(scope.inputDirs ?? [])) return undefined;
   return relative(scope.root, absolute) || ".";
 }
 

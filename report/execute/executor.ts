@@ -12,7 +12,7 @@ import { planChapter } from "./plan.ts";
 import { droppedWarning } from "../render/sanitize.ts";
 import { ChapterRecorder } from "./recorder.ts";
 import { openRunDir, sweepRunDirs } from "./run_dir.ts";
-import { auditScope, installDependencies, sandboxCommand } from "./sandbox.ts";
+import { auditScope, computedDir, installDependencies, sandboxCommand } from "./sandbox.ts";
 import { attributeReads, type AuditedReads, auditFileFor, mergeReads, type ReadSet } from "./audit.ts";
 import type { MemoEvent, ModuleIdentities } from "../runtime/protocol.ts";
 
@@ -74,6 +74,8 @@ export async function executeChapter(
   let restore = settings.restore;
   let attempts = 0;
   await installDependencies(effects, settings.root);
+  // The stored-computation area is the one place outside its scratch folder a chapter may write: it exists.
+  await effects.makeDirectory(computedDir(settings.cacheDir));
   await sweepRunDirs(settings.cacheDir);
   const runDir = await openRunDir(settings.cacheDir, `${chapter.name}-${effects.nonce().slice(0, 12)}`);
   const dependencies = await importMapKeys(effects, settings.root);
@@ -170,6 +172,7 @@ async function runAttempt(
     dependencies: context.dependencies,
     audit: { file: auditFile, scope },
     modules: settings.modules,
+    keepFiles: Boolean(effects.environment().REPORT_KEEP_RUN),
   });
   for (const file of files) await effects.writeTextFile(file.path, file.text);
   const environment = effects.environment();

@@ -34,6 +34,8 @@ export interface PlanInput {
   audit?: ChapterPlan["audit"];
   /** Identity of the local modules the chapter imports (for stored computations). */
   modules?: ModuleIdentities;
+  /** Keep the plan file after the runtime read it (`REPORT_KEEP_RUN=1`). */
+  keepFiles?: boolean;
 }
 
 /** The generated modules of a chapter and the plan the chapter process follows. */
@@ -96,6 +98,7 @@ export function planChapter(input: PlanInput): { plan: ChapterPlan; files: Plann
     params: input.params,
     stopOnError: input.stopOnError,
     tethered: true,
+    ...(input.keepFiles ? { keepFiles: true } : {}),
     dependencies: [...input.dependencies],
     ...(input.audit ? { audit: input.audit } : {}),
     ...(input.modules ? { modules: input.modules } : {}),

@@ -50,7 +50,9 @@ function readableRoots(root: string, chapterDir: string): string[] {
 }
 
 /** What counts as a chapter's run-time input in its audit log: reads of the folders it may read, except the
- * packages and the cache (including the stored-computation area); lookups of the variables it declares. */
+ * packages and the cache; but files chapters write into the stored-computation area for each other are inputs
+ * (the store of `memo` results there is not: those are keyed by what computed them). Lookups of the variables
+ * the chapter declares. */
 export function auditScope(
   input: Pick<SandboxInput, "root" | "cacheDir" | "chapterDir" | "runDir" | "declared">,
 ): AuditScope {
@@ -58,7 +60,12 @@ export function auditScope(
     root: input.root,
     cwd: input.root,
     readable: readableRoots(input.root, input.chapterDir),
-    ignoredDirs: [join(input.root, "node_modules"), input.cacheDir],
+    ignoredDirs: [
+      join(input.root, "node_modules"),
+      input.cacheDir,
+      join(computedDir(input.cacheDir), "memo"),
+    ],
+    inputDirs: [computedDir(input.cacheDir)],
     variables: [...input.declared],
     markerDir: input.runDir,
   };

@@ -48,6 +48,9 @@ export interface ChapterPlan {
   nonce: string;
   params: Record<string, string>;
   stopOnError: boolean;
+  /** Leave this plan on disk for inspection (`REPORT_KEEP_RUN=1`); otherwise the runtime removes it once read,
+   * so that chapter code cannot learn the nonce. */
+  keepFiles?: boolean;
   /** The build holds the process's stdin open; its closing before the end means the build is gone. */
   tethered?: boolean;
   /** Where the runtime marks block starts in the permission audit log (see execute/audit.ts), and the log. */

@@ -15,6 +15,10 @@ import { restoreScope, snapshotScope } from "./scope_snapshot.ts";
 import { isProjectDependency, undeclaredImportMessage } from "../scope/dependencies.ts";
 
 const plan: ChapterPlan = JSON.parse(await Deno.readTextFile(Deno.args[0]));
+// The plan holds the protocol's nonce: chapter code must not find it (it could forge protocol lines).
+if (!plan.keepFiles) await Deno.remove(Deno.args[0]).catch(() => {});
+// Taken before any chapter code runs, so a block that replaces `crypto.randomUUID` cannot predict the tokens.
+const randomToken = crypto.randomUUID.bind(crypto);
 const encoder = new TextEncoder();
 const send = (message: ChildMessage) =>
   Deno.stdout.writeSync(encoder.encode(encodeMessage(plan.nonce, message)));
@@ -155,7 +159,7 @@ async function runBlock(moduleUrl: string): Promise<Thrown | undefined> {
  * not exist, named by a token that the build learns from the protocol message it is sent with. */
 function markAudit(): string | undefined {
   if (!plan.audit) return undefined;
-  const token = crypto.randomUUID().replaceAll("-", "");
+  const token = randomToken().replaceAll("-", "");
   try {
     Deno.statSync(markerPath(plan.audit.scope.markerDir, token));
   } catch { /* it never exists */ }
