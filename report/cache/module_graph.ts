@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { hashParts, sha256Hex } from "./hash.ts";
 import { type ImportMemo, memoryImportMemo } from "./import_memo.ts";
 import { type ImportScanner, isScript, resolveLocal, typescriptImportScanner } from "./imports.ts";
@@ -71,8 +71,11 @@ export async function localModuleClosure(
   const seen = new Map<string, string>();
   const queue: QueuedSource[] = [];
 
+  // The project's configuration is not code: its import map is part of every key through `dependencyHash`
+  // (with deno.lock), and its tasks and formatting settings do not change what a module computes.
+  const config = new Set([join(options.root, "deno.json"), join(options.root, "deno.jsonc")]);
   function visit(path: string): void {
-    if (seen.has(path)) return;
+    if (seen.has(path) || config.has(path)) return;
     const file = readFile(path, contents);
     const contentHash = file ? file.hash : "missing";
     seen.set(path, contentHash);
