@@ -3,7 +3,7 @@
  * fresh reproducible rebuild in a temporary folder. Exit code 0: nothing changed; 1: something did (or the
  * rebuild failed); 2: bad input (one `error:` line).
  */
-import { join, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { writeFileAtomic } from "../cache/atomic.ts";
 import type { BuildCommand } from "../cli.ts";
@@ -77,7 +77,7 @@ export async function runDiff(args: string[], cwd: string, io: DiffIo = consoleI
 
 /** A path as the user gave it when relative (messages name it so), absolute otherwise. */
 function resolveShown(cwd: string, path: string): string {
-  return relative(cwd, resolve(cwd, path)) || ".";
+  return isAbsolute(path) ? path : relative(cwd, resolve(cwd, path)) || ".";
 }
 
 export interface VerifyOptions {
