@@ -119,9 +119,12 @@ export function inlineText(result: InlineResult | undefined): string {
   return result.ok ? outputText(result.output) : `${result.error.name}: ${result.error.message}`;
 }
 
+const linesOfSource = new Map<string, string[]>();
+
 /** The paragraph of `source` around `line` (1-based), lines joined with spaces. */
 function paragraphAt(source: string, line: number): string {
-  const lines = source.split("\n");
+  let lines = linesOfSource.get(source);
+  if (!lines) linesOfSource.set(source, lines = source.split("\n"));
   let start = line - 1;
   let end = line - 1;
   while (start > 0 && lines[start - 1].trim() !== "") start -= 1;
@@ -146,7 +149,9 @@ export function sentenceOf(
   const endMatch = /[.!?](\s|$)/.exec(after);
   const end = at + marker.length + (endMatch ? endMatch.index + 1 : after.length);
   let sentence = paragraph.slice(start, end);
-  for (const [source, value] of values) sentence = sentence.split(`\${${source}}`).join(value);
+  if (sentence.includes("${")) {
+    for (const [source, value] of values) sentence = sentence.split(`\${${source}}`).join(value);
+  }
   return sentence;
 }
 
