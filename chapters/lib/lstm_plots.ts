@@ -553,7 +553,7 @@ export function ablationFigure(study: AblationStudy, highlight: readonly number[
   const top = study.perUnit.slice(0, shown).map((entry) => ({
     unit: String(entry.units[0]),
     drop: 100 * entry.drop,
-    kind: highlight.includes(entry.units[0]) ? "highest |r| unit" : "other unit",
+    kind: highlight.includes(entry.units[0]) ? "counter unit" : "other unit",
   }));
   const bars = plot({
     width: HALF_WIDTH,
@@ -562,7 +562,7 @@ export function ablationFigure(study: AblationStudy, highlight: readonly number[
     style: FONT,
     x: { type: "band", domain: top.map((d) => d.unit), label: "unit (by accuracy drop)", tickSize: 0 },
     y: { label: "accuracy drop (points)", grid: true },
-    color: { legend: true, domain: ["highest |r| unit", "other unit"], range: ["#d62728", "#7f7f7f"] },
+    color: { legend: true, domain: ["counter unit", "other unit"], range: ["#d62728", "#7f7f7f"] },
     marks: [Plot.barY(top, { x: "unit", y: "drop", fill: "kind" }), Plot.ruleY([0])],
   });
   const cumulative = study.cumulative.map((entry) => ({ k: entry.k, accuracy: 100 * entry.accuracy }));
