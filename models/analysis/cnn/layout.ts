@@ -42,3 +42,33 @@ export function layoutCorrelation(
     return pearson(pooled.subarray(j * size, (j + 1) * size), mean.subarray(i * size, (i + 1) * size));
   });
 }
+
+/** The sample every layout number of Part 1 is computed on: the first this many test digits. */
+export const LAYOUT_DIGITS = 500;
+
+export interface LayoutRow {
+  stage: string;
+  /** Mean correlation of each digit's channel-averaged map with its own pooled input. */
+  own: number;
+  /** The same with the next digit's pooled input: the layout all centred digits share. */
+  other: number;
+}
+
+/** Mean layout correlation per stage, own and shuffled, over the first `rows` digits of `x`. */
+export function layoutStudy(
+  model: LayersModel,
+  x: tfCore.Tensor4D,
+  stages: readonly string[],
+  rows = LAYOUT_DIGITS,
+): LayoutRow[] {
+  const n = Math.min(rows, x.shape[0]);
+  const sample = tf.slice(x, [0, 0, 0, 0], [n, -1, -1, -1]);
+  const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
+  const result = stages.map((stage) => ({
+    stage,
+    own: mean(layoutCorrelation(model, sample, stage)),
+    other: mean(layoutCorrelation(model, sample, stage, { shuffle: true })),
+  }));
+  sample.dispose();
+  return result;
+}
