@@ -70,3 +70,22 @@ export function kernelNorms(model: LayersModel): ChannelNorm[] {
     }))
   );
 }
+
+export interface NormGrowth {
+  layer: string;
+  /** Mean kernel norm of the layer's output channels, untrained and trained. */
+  before: number;
+  after: number;
+  /** after / before − 1. */
+  growth: number;
+}
+
+/** Per layer, how much training changed the mean kernel norm. */
+export function normGrowth(trained: readonly ChannelNorm[], control: readonly ChannelNorm[]): NormGrowth[] {
+  const meanNorm = (rows: readonly ChannelNorm[], layer: string) =>
+    mean(rows.filter((r) => r.layer === layer).map((r) => r.norm));
+  return [...new Set(trained.map((n) => n.layer))].map((layer) => {
+    const before = meanNorm(control, layer), after = meanNorm(trained, layer);
+    return { layer, before, after, growth: after / before - 1 };
+  });
+}

@@ -45,3 +45,15 @@ export function averagedKernels(kernels: ConvKernels): KernelSlice[] {
     return { layer: kernels.layer, channel, size, values, norm: Math.sqrt(energy) };
   });
 }
+
+/** Share of a layer's kernel energy that the input-averaged kernels keep: per output channel, the energy of the
+ * averaged kernel repeated on every input channel (the projection of the full kernel onto "the same weights on
+ * every input") over the full kernel's energy, averaged over output channels. Independent random weights keep
+ * about 1 / inChannels; weights that agree across inputs keep 1. */
+export function averagedEnergyShare(kernels: ConvKernels): number {
+  const slices = averagedKernels(kernels);
+  const shares = slices.map((k) =>
+    k.norm > 0 ? (kernels.inChannels * k.values.reduce((s, v) => s + v * v, 0)) / k.norm ** 2 : 0
+  );
+  return shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length);
+}
