@@ -120,3 +120,18 @@ export function occlusionSensitivity(
     return { label: labels[i], baseline: baseline[i], height, width, values, maxDrop };
   });
 }
+
+/** Share of an attribution map's total magnitude that lies on ink pixels (input above `ink`). */
+export function inkShare(values: ArrayLike<number>, image: ArrayLike<number>, ink: number): number {
+  let onInk = 0, total = 0;
+  for (let k = 0; k < values.length; k++) {
+    total += Math.abs(values[k]);
+    if (image[k] > ink) onInk += Math.abs(values[k]);
+  }
+  return total > 0 ? onInk / total : 0;
+}
+
+/** Share of an image's pixels that are ink (above `ink`). */
+export function inkArea(image: ArrayLike<number>, ink: number): number {
+  return Array.from(image).filter((v) => v > ink).length / image.length;
+}
