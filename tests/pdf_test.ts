@@ -178,6 +178,7 @@ Deno.test({
       assert.equal(letter.run.pdf?.status, "printed");
       assert.match(await run("pdfinfo", [pdfPath]), /612 x 792 pts/);
       assert.deepEqual([...Deno.readDirSync(project.outDir)].map((entry) => entry.name).sort(), [
+        "manifest.json",
         "report.html",
         "report.pdf",
       ]);
