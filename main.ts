@@ -3,7 +3,7 @@ import { parseCommandLine, USAGE } from "./report/cli.ts";
 import { denoEffects, type Effects } from "./report/effects.ts";
 import { describeUnexpected } from "./report/errors.ts";
 import { runBuild } from "./report/run_build.ts";
-import { formatDuration } from "./report/format.ts";
+import { describePdfStep } from "./report/pdf/report_pdf.ts";
 import { terminalReporter } from "./report/terminal.ts";
 
 const ROOT = fileURLToPath(new URL(".", import.meta.url)).replace(/\/$/, "");
@@ -40,18 +40,10 @@ export async function main(args: string[], effects: Effects = denoEffects): Prom
     );
     return 1;
   }
-  if (pdf?.status === "printed") {
-    reporter.info(`PDF written to ${pdf.result.pdfPath} in ${formatDuration(pdfSeconds ?? 0)}`);
-  } else if (pdf?.status === "unchanged") {
-    reporter.info(`PDF unchanged: ${pdf.pdfPath}`);
-  } else if (pdf?.status === "no-chromium" || pdf?.status === "failed") {
-    const required = command.pdf === "required";
-    (required ? reporter.problem : reporter.info)(
-      pdf.status === "no-chromium" ? pdf.message : `PDF not written: ${pdf.message}`,
-    );
-    if (required) return 1;
-  }
-  return 0;
+  if (!pdf) return 0;
+  const { line, problem } = describePdfStep(pdf, pdfSeconds ?? 0, command.pdf === "required");
+  (problem ? reporter.problem : reporter.info)(line);
+  return problem ? 1 : 0;
 }
 
 /** `main` that never throws: anything unexpected is one `error: …` line on stderr (its stack too when

@@ -11,7 +11,7 @@ import { type BuildCommand, defaultJobs } from "./cli.ts";
 import type { Effects } from "./effects.ts";
 import { describeEnvironment } from "./environment.ts";
 import { displayPath, fileErrorReason } from "./errors.ts";
-import type { PdfStep } from "./pdf.ts";
+import type { PdfStep } from "./pdf/report_pdf.ts";
 import { formatProblem, type Problem } from "./problems.ts";
 import { buildSummaryHtml } from "./summary/appendix.ts";
 import type { BuildReporter } from "./terminal.ts";
@@ -255,7 +255,7 @@ export async function runBuild(
   const printable = outcome.ok && outcome.outputPath?.endsWith(".html");
   if (command.pdf === "skip" || !printable || signal?.aborted) return run;
   const pdfStarted = effects.now();
-  const { printReportPdf } = await import("./pdf.ts");
+  const { printReportPdf } = await import("./pdf/report_pdf.ts");
   const htmlPath = outcome.outputPath!;
   run.pdf = await printReportPdf({
     htmlPath,

@@ -3,10 +3,10 @@ import { join } from "node:path";
 import {
   CHROMIUM_INSTALL_HINT,
   findChromium,
-  pageSizeCss,
   printToPdf,
   processesMentioning,
-} from "../report/pdf.ts";
+} from "../report/pdf/chromium.ts";
+import { pageSizeCss } from "../report/pdf/report_pdf.ts";
 
 const chromium = findChromium();
 const poppler = hasCommand("pdftotext") && hasCommand("pdfinfo") && hasCommand("pdftohtml");

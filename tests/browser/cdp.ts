@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { chromiumHeadlessArgs, endChromiumProcesses } from "../../report/pdf.ts";
+import { chromiumHeadlessArgs, endChromiumProcesses } from "../../report/pdf/chromium.ts";
 
 type Listener = (params: Record<string, unknown>) => void;
 

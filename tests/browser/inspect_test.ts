@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { findChromium, processesMentioning } from "../../report/pdf.ts";
+import { findChromium, processesMentioning } from "../../report/pdf/chromium.ts";
 import { inspectReport } from "./inspect.ts";
 
 const chromium = findChromium();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { findChromium } from "../../report/pdf.ts";
+import { findChromium } from "../../report/pdf/chromium.ts";
 import { buildScratch, removeScratch, ROOT, scratchProject } from "../cache/e2e_project.ts";
 import { inspectReport, type ReportInspection } from "./inspect.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { findChromium } from "../../report/pdf.ts";
+import { findChromium } from "../../report/pdf/chromium.ts";
 import { buildFixture } from "../engine/helpers.ts";
 import { type BrowserPage, launchPage } from "./cdp.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startDevServer } from "../../report/dev/server.ts";
 import type { BuildOutcome } from "../../report/dev/outcome.ts";
-import { findChromium } from "../../report/pdf.ts";
+import { findChromium } from "../../report/pdf/chromium.ts";
 import { CONTENT_SECURITY_POLICY } from "../../report/render/page.ts";
 import { launchPage } from "../browser/cdp.ts";
 

@@ -6,7 +6,7 @@ import { denoEffects, type Effects, type Terminal } from "../../report/effects.t
 import { parseBlockOptions } from "../../report/parse/block_options.ts";
 import { parseChapter } from "../../report/parse/chapter.ts";
 import { firstInvalidUtf8 } from "../../report/parse/utf8.ts";
-import { printToPdf } from "../../report/pdf.ts";
+import { printToPdf } from "../../report/pdf/chromium.ts";
 import { runBuild } from "../../report/run_build.ts";
 import { terminalReporter } from "../../report/terminal.ts";
 import { ROOT } from "./helpers.ts";

@@ -1,8 +1,8 @@
-import { delimiter, dirname, join } from "node:path";
+/** The Chromium printer: headless, offline, with a private profile it always cleans up. */
+import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { writeFileAtomic } from "./cache/atomic.ts";
-import { sha256Hex } from "./cache/hash.ts";
-import { fileErrorReason } from "./errors.ts";
+import { fileErrorReason } from "../errors.ts";
+import type { PdfResult, Printer, PrintJob } from "./printer.ts";
 
 export const CHROMIUM_NAMES = ["chromium", "chromium-browser", "google-chrome"] as const;
 
@@ -10,20 +10,17 @@ export const CHROMIUM_INSTALL_HINT =
   "PDF skipped: no Chromium found (set CHROME_PATH or install it, e.g. `sudo apt-get install chromium`); " +
   "the HTML report was still built.";
 
-export type PageSize = "A4" | "Letter";
-
-export interface PdfResult {
-  pdfPath: string;
-  bytes: number;
-  seconds: number;
+/** The Chromium printer, or why there is none. */
+export function chromiumPrinter(chromePath = findChromium()): Printer | { missing: string } {
+  if (!chromePath) return { missing: CHROMIUM_INSTALL_HINT };
+  return {
+    name: "chromium",
+    print: (job: PrintJob) => printToPdf({ ...job, chromePath }),
+  };
 }
 
-export interface PrintOptions {
-  htmlPath: string;
-  pdfPath: string;
+export interface PrintOptions extends PrintJob {
   chromePath: string;
-  timeoutMs?: number;
-  signal?: AbortSignal;
 }
 
 function isExecutableFile(path: string): boolean {
@@ -49,11 +46,6 @@ export function findChromium(
     }
   }
   return undefined;
-}
-
-/** Overrides the print stylesheet's page size (A4 by default). */
-export function pageSizeCss(size: PageSize): string {
-  return `@page { size: ${size === "Letter" ? "letter" : "A4"}; }`;
 }
 
 /** Headless Chromium that stays offline and leaves nothing behind but its own temporary profile. */
@@ -173,93 +165,5 @@ async function readHeader(path: string): Promise<string | undefined> {
     return new TextDecoder().decode(buffer);
   } catch {
     return undefined;
-  }
-}
-
-export type PdfStep =
-  | { status: "printed"; result: PdfResult }
-  | { status: "unchanged"; pdfPath: string }
-  | { status: "no-chromium"; message: string }
-  | { status: "failed"; message: string };
-
-export interface ReportPdfOptions {
-  htmlPath: string;
-  pdfPath: string;
-  pageSize: PageSize;
-  /** Where to remember which HTML the current PDF was printed from. */
-  stampPath: string;
-  chromePath?: string;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-interface PdfStamp {
-  html: string;
-  pageSize: PageSize;
-  bytes: number;
-}
-
-async function sha256OfFile(path: string): Promise<string> {
-  return sha256Hex(await Deno.readFile(path));
-}
-
-async function readStamp(path: string): Promise<PdfStamp | undefined> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path)) as PdfStamp;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Inserts CSS at the end of `<head>`, so it overrides the report's own print rules. */
-export function withExtraCss(html: string, css: string): string {
-  const at = html.indexOf("</head>");
-  const style = `<style media="print">${css}</style>`;
-  return at < 0 ? `${style}${html}` : `${html.slice(0, at)}${style}${html.slice(at)}`;
-}
-
-/** Prints the report unless the PDF beside it was already printed from the same HTML and page size. */
-export async function printReportPdf(options: ReportPdfOptions): Promise<PdfStep> {
-  const chromePath = options.chromePath ?? findChromium();
-  if (!chromePath) return { status: "no-chromium", message: CHROMIUM_INSTALL_HINT };
-  const html = await sha256OfFile(options.htmlPath);
-  const stamp = await readStamp(options.stampPath);
-  const existing = await Deno.stat(options.pdfPath).catch(() => undefined);
-  if (
-    stamp && existing && stamp.html === html && stamp.pageSize === options.pageSize &&
-    stamp.bytes === existing.size
-  ) {
-    return { status: "unchanged", pdfPath: options.pdfPath };
-  }
-  let source = options.htmlPath;
-  if (options.pageSize !== "A4") {
-    source = options.htmlPath.replace(/\.html$/, "") + `.${Deno.pid}.print.html`;
-    try {
-      await Deno.writeTextFile(
-        source,
-        withExtraCss(await Deno.readTextFile(options.htmlPath), pageSizeCss(options.pageSize)),
-      );
-    } catch (error) {
-      await Deno.remove(source).catch(() => {});
-      return { status: "failed", message: `cannot write ${options.pdfPath}: ${fileErrorReason(error)}` };
-    }
-  }
-  try {
-    const result = await printToPdf({
-      htmlPath: source,
-      pdfPath: options.pdfPath,
-      chromePath,
-      timeoutMs: options.timeoutMs,
-      signal: options.signal,
-    });
-    const written: PdfStamp = { html, pageSize: options.pageSize, bytes: result.bytes };
-    // The stamp only saves a reprint: one that cannot be written (a folder in its place is replaced) is skipped.
-    const repairBelow = dirname(options.stampPath);
-    await writeFileAtomic(options.stampPath, JSON.stringify(written), { repairBelow }).catch(() => {});
-    return { status: "printed", result };
-  } catch (error) {
-    return { status: "failed", message: (error as Error).message };
-  } finally {
-    if (source !== options.htmlPath) await Deno.remove(source).catch(() => {});
   }
 }
