@@ -37,23 +37,45 @@ async function load(dir: string): Promise<BuiltReport> {
   return await loadBuiltReport(dir);
 }
 
-/** `diff OLD [NEW] [--out FILE]` relative to `cwd`. */
-export async function runDiff(args: string[], cwd: string, io: DiffIo = consoleIo): Promise<number> {
-  let parsed;
+/** The command line of `diff` or `verify`, or the exit code when it asks for help or is wrong. */
+function parseCommand(
+  args: string[],
+  options: { out?: boolean; dist?: boolean; chapters?: boolean; param?: boolean },
+  io: DiffIo,
+):
+  | { values: { out?: string; dist?: string; chapters?: string; param?: string[] }; positionals: string[] }
+  | number {
   try {
-    parsed = parseArgs({
+    const { values, positionals } = parseArgs({
       args,
-      options: { out: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        out: { type: "string" },
+        dist: { type: "string" },
+        chapters: { type: "string" },
+        param: { type: "string", multiple: true },
+        help: { type: "boolean", short: "h" },
+      },
       allowPositionals: true,
     });
+    if (values.help) {
+      io.out(DIFF_USAGE);
+      return 0;
+    }
+    const unknown = Object.keys(values).find((name) =>
+      name !== "help" && !options[name as keyof typeof options]
+    );
+    if (unknown) throw new Error(`Unknown option '--${unknown}'`);
+    return { values, positionals };
   } catch (error) {
     io.err(`error: ${error instanceof Error ? error.message : error}\n\n${DIFF_USAGE}`);
     return 2;
   }
-  if (parsed.values.help) {
-    io.out(DIFF_USAGE);
-    return 0;
-  }
+}
+
+/** `diff OLD [NEW] [--out FILE]` relative to `cwd`. */
+export async function runDiff(args: string[], cwd: string, io: DiffIo = consoleIo): Promise<number> {
+  const parsed = parseCommand(args, { out: true }, io);
+  if (typeof parsed === "number") return parsed;
   const [oldDir, newDir = "dist", ...extra] = parsed.positionals;
   if (!oldDir || extra.length > 0) {
     io.err(`error: diff needs one or two report folders\n\n${DIFF_USAGE}`);
@@ -189,25 +211,11 @@ export async function runVerify(
   effects: Effects,
   io: DiffIo = consoleIo,
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        dist: { type: "string" },
-        chapters: { type: "string" },
-        out: { type: "string" },
-        param: { type: "string", multiple: true },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    io.err(`error: ${error instanceof Error ? error.message : error}\n\n${DIFF_USAGE}`);
+  const parsed = parseCommand(args, { out: true, dist: true, chapters: true, param: true }, io);
+  if (typeof parsed === "number") return parsed;
+  if (parsed.positionals.length > 0) {
+    io.err(`error: verify takes no folder but --dist DIR, got "${parsed.positionals[0]}"\n\n${DIFF_USAGE}`);
     return 2;
-  }
-  if (parsed.values.help) {
-    io.out(DIFF_USAGE);
-    return 0;
   }
   const params: Record<string, string> = {};
   for (const value of parsed.values.param ?? []) {
