@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { buildSimpleCNN } from "../../models/cnn.ts";
 import { layerDesign } from "../../models/analysis/cnn/architecture.ts";
-import { convSentence, poolAndDenseCount, poolSentence } from "../../chapters/lib/cnn_design.ts";
-import { spelledOut } from "../../chapters/lib/cnn_words.ts";
+import { averagedEnergyShare } from "../../models/analysis/cnn/kernels.ts";
+import { normGrowth } from "../../models/analysis/cnn/filters.ts";
+import { inkArea, inkShare } from "../../models/analysis/cnn/attribution.ts";
+import { backgroundActiveShare, channelNotes, median } from "../../models/analysis/cnn/channel_stats.ts";
 import { labelPurity } from "../../models/analysis/cnn/activations.ts";
 
 Deno.test("layer design is read from the layer configs", () => {
@@ -16,27 +18,44 @@ Deno.test("layer design is read from the layer configs", () => {
   assert.equal(design.dense.length, model.layers.filter((l) => l.getClassName() === "Dense").length);
 });
 
-Deno.test("design sentences follow the design, including layers that differ", () => {
-  const conv = { layer: "c", kernel: [3, 3], strides: [1, 1], padding: "same", activation: "relu" };
-  const pool = { layer: "p", reduce: "max", window: [2, 2], strides: [2, 2] };
-  const uniform = {
-    conv: [conv, { ...conv, layer: "d" }],
-    pool: [pool, { ...pool, layer: "q" }],
-    dense: ["x"],
+Deno.test("averaging a kernel over inputs keeps all of its energy only when the inputs agree", () => {
+  // size 1, two input channels, two output channels: [row, col, in, out] order.
+  const kernels = {
+    layer: "c",
+    size: 1,
+    inChannels: 2,
+    outChannels: 2,
+    weights: Float32Array.from([1, 1, 1, -1]),
   };
-  assert.equal(convSentence(uniform), 'All convolutions use 3 × 3 kernels with "same" padding and ReLU');
-  assert.equal(poolSentence(uniform), "both poolings take the maximum over 2 × 2 windows with stride 2");
-  assert.equal(poolAndDenseCount(uniform), "two max-pooling layers and one dense layer");
-  const mixed = { ...uniform, conv: [conv, { ...conv, layer: "d", kernel: [5, 5] }] };
-  assert.match(convSentence(mixed), /3 × 3 .*\(c\).*5 × 5 .*\(d\)/);
-  const average = { ...uniform, pool: [{ ...pool, reduce: "average", strides: [1, 2] }] };
-  assert.equal(poolSentence(average), "the pooling takes the average over 2 × 2 windows with stride 1 × 2");
+  // channel 0 has weights (1, 1): kept whole; channel 1 has (1, −1): cancels to nothing.
+  assert.ok(Math.abs(averagedEnergyShare(kernels) - 0.5) < 1e-9);
 });
 
-Deno.test("small counts are spelled out, large ones stay numerals", () => {
-  assert.equal(spelledOut(9), "nine");
-  assert.equal(spelledOut(13), "13");
-  assert.equal(spelledOut(2.5), "2.5");
+Deno.test("norm growth compares the mean kernel norm per layer", () => {
+  const trained = [{ layer: "a", channel: 0, norm: 2 }, { layer: "a", channel: 1, norm: 4 }];
+  const control = [{ layer: "a", channel: 0, norm: 1 }, { layer: "a", channel: 1, norm: 3 }];
+  assert.deepEqual(normGrowth(trained, control), [{ layer: "a", before: 2, after: 3, growth: 0.5 }]);
+});
+
+Deno.test("ink shares split attribution magnitude and area at the ink threshold", () => {
+  const image = [0, 0.5, 1, 0];
+  assert.equal(inkArea(image, 0.3), 0.5);
+  assert.equal(inkShare([1, -1, 2, 0], image, 0.3), 0.75);
+  assert.equal(inkShare([0, 0, 0, 0], image, 0.3), 0);
+});
+
+Deno.test("channel statistics: median, background activity and figure notes", () => {
+  assert.equal(median(Float32Array.from([3, 1, 2])), 2);
+  const maps = [0, 1].map((channel) => ({
+    stage: "s",
+    image: 0,
+    height: 2,
+    width: 2,
+    channel,
+    values: Float32Array.from(channel === 0 ? [1, 1, 0, 1] : [0, 0, 1, 0]),
+  }));
+  assert.deepEqual(backgroundActiveShare(maps, [0, 0, 1, 0], 0.3), [1, 0]);
+  assert.deepEqual([...channelNotes([1, 2], [2])], [[1, "silent"], [2, "dead"]]);
 });
 
 Deno.test("label purity is the share of the most common label", () => {

@@ -14,7 +14,11 @@ export function broadChannels(summary: StageSummary, share = 0.5): number[] {
 
 /** Per channel map of one image at input resolution: the share of background pixels (input at or below `ink`)
  * where the channel is positive. */
-export function backgroundActiveShare(maps: readonly ChannelMap[], image: ArrayLike<number>, ink: number): number[] {
+export function backgroundActiveShare(
+  maps: readonly ChannelMap[],
+  image: ArrayLike<number>,
+  ink: number,
+): number[] {
   const background = Array.from(image, (v, p) => (v <= ink ? p : -1)).filter((p) => p >= 0);
   return maps.map((m) => background.filter((p) => m.values[p] > 0).length / Math.max(1, background.length));
 }
