@@ -1,0 +1,57 @@
+/** Feature visualization of Part 1 for one network: conv3 channels at evenly spaced response ranks, their
+ * exemplars, and the optimised images of those channels and of every output class. */
+import {
+  evenlySpaced,
+  EXEMPLAR_COUNT,
+  liveChannelsByResponse,
+  summariseStages,
+  topImages,
+} from "../../models/analysis/cnn/activations.ts";
+import {
+  type VisualizationOptions,
+  type VisualizationTarget,
+  visualizeTargets,
+} from "../../models/analysis/cnn/feature_visualization.ts";
+import { forwardRecording } from "../../models/analysis/cnn/stages.ts";
+import { type LayersModel, tf, type tfCore } from "../../models/tf.ts";
+
+export async function visualizationStudy(
+  model: LayersModel,
+  data: { x: tfCore.Tensor4D; labels: Int32Array },
+  visualizedChannels: number,
+  options: VisualizationOptions,
+) {
+  const [conv3] = await summariseStages(model, data.x, { stageNames: ["conv3"] });
+  const live = liveChannelsByResponse(conv3);
+  const channels = evenlySpaced(live, visualizedChannels);
+  const exemplars = channels.map((c) => topImages(conv3, c, EXEMPLAR_COUNT));
+  const logitTensor = tf.tidy(() => forwardRecording(model, data.x).logits);
+  const logits = logitTensor.arraySync() as number[][];
+  logitTensor.dispose();
+  const classScale = (label: number) => {
+    const own = logits.filter((_, i) => data.labels[i] === label).map((row) => row[label]);
+    return Math.max(1e-3, own.reduce((a, b) => a + b, 0) / Math.max(1, own.length));
+  };
+  const targets: VisualizationTarget[] = [
+    ...channels.map((channel, k) => ({
+      kind: "channel" as const,
+      stage: "conv3",
+      channel,
+      scale: Math.max(1e-3, exemplars[k].reduce((s, e) => s + e.mean, 0) / exemplars[k].length),
+    })),
+    ...Array.from(
+      { length: model.outputs[0].shape[1] as number },
+      (_, label) => ({ kind: "class" as const, label, scale: classScale(label) }),
+    ),
+  ];
+  const results = visualizeTargets(model, targets, options);
+  return {
+    conv3,
+    live,
+    channels,
+    exemplars,
+    results,
+    channelResults: results.slice(0, channels.length),
+    classResults: results.slice(channels.length),
+  };
+}
