@@ -15,7 +15,7 @@ import {
   type RenderedChapter,
 } from "./render/chapter.ts";
 import { checkReferences, numberFloats, type Numbering } from "./render/numbering.ts";
-import { renderPage, type Template } from "./render/page.ts";
+import { type AppendixSection, renderPage, type Template } from "./render/page.ts";
 import { Slugger } from "./render/slug.ts";
 import { runChapters } from "./schedule.ts";
 import type { BuildReporter } from "./terminal.ts";
@@ -76,7 +76,7 @@ export interface BuildExtensions {
     context: ChapterRenderContext,
   ) => RenderedChapter | Promise<RenderedChapter>;
   /** HTML appended after the chapters (e.g. a build summary); must be deterministic. */
-  appendix?: (executed: readonly ExecutedChapter[]) => string | Promise<string>;
+  appendix?: (executed: readonly ExecutedChapter[]) => AppendixSection | Promise<AppendixSection>;
 }
 
 export interface BuildOutcome {
@@ -312,6 +312,6 @@ async function renderReport(
     title: first.title,
     description: first.description,
     chapters: rendered,
-    appendix: extensions.appendix ? await extensions.appendix(executed) : "",
+    appendix: extensions.appendix ? await extensions.appendix(executed) : undefined,
   });
 }

@@ -13,7 +13,7 @@ import { describeEnvironment } from "./environment.ts";
 import { displayPath, fileErrorReason } from "./errors.ts";
 import type { PdfStep } from "./pdf/report_pdf.ts";
 import { formatProblem, type Problem } from "./problems.ts";
-import { buildSummaryHtml } from "./summary/appendix.ts";
+import { buildSummary } from "./summary/appendix.ts";
 import type { BuildReporter } from "./terminal.ts";
 import { sanitizeOutput } from "./render/sanitize.ts";
 import type { RenderedChapter } from "./render/chapter.ts";
@@ -225,7 +225,7 @@ export async function runBuild(
       },
       styles: { css: summaryCss, printCss: pdfCss },
       appendix: (executed) =>
-        buildSummaryHtml({
+        buildSummary({
           reproducible: command.reproducible,
           environment: describeEnvironment({ root }),
           fresh: command.fresh,

@@ -7,12 +7,19 @@ export interface Template {
   printCss: string;
 }
 
+export interface AppendixSection {
+  /** The id of its heading, for the contents. */
+  id: string;
+  title: string;
+  html: string;
+}
+
 export interface PageInput {
   title: string;
   description?: string;
   chapters: readonly RenderedChapter[];
-  /** Extra sections after the chapters (e.g. a build summary), already HTML. */
-  appendix?: string;
+  /** A section after the chapters (e.g. the build summary), already HTML, listed in the contents. */
+  appendix?: AppendixSection;
 }
 
 /** The page's Content-Security-Policy: no script, nothing loaded from anywhere; inline styles, `data:` images
@@ -38,8 +45,8 @@ export function fillTemplate(template: string, slots: Record<string, string>): s
   return template.replace(/<!--\s*slot:([a-z_]+)\s*-->/g, (whole, name: string) => slots[name] ?? whole);
 }
 
-/** Table of contents: chapter titles (h1) with their sections (h2). */
-export function renderToc(chapters: readonly RenderedChapter[]): string {
+/** Table of contents: chapter titles (h1) with their sections (h2), then the appendix. */
+export function renderToc(chapters: readonly RenderedChapter[], appendix?: AppendixSection): string {
   const link = (id: string, text: string) => `<a href="#${id}">${escapeHtml(text)}</a>`;
   const items = chapters.flatMap((chapter) => {
     const top = chapter.toc.find((entry) => entry.depth === 1);
@@ -50,6 +57,7 @@ export function renderToc(chapters: readonly RenderedChapter[]): string {
     const nested = sections.length > 0 ? `\n<ol>\n${sections.join("\n")}\n</ol>\n` : "";
     return [`<li>${link(top.id, top.text)}${nested}</li>`];
   });
+  if (appendix) items.push(`<li class="toc-appendix">${link(appendix.id, appendix.title)}</li>`);
   if (items.length === 0) return "";
   return `<nav class="toc" aria-label="Contents">\n<h2 class="toc-title">Contents</h2>\n<ol>\n${
     items.join("\n")
@@ -64,8 +72,8 @@ export function renderPage(template: Template, input: PageInput): string {
       escapeHtml(input.title)
     }</h1>\n${description}\n</header>`,
     styles: `<style>\n${template.css}</style>\n<style media="print">\n${template.printCss}</style>`,
-    toc: renderToc(input.chapters),
+    toc: renderToc(input.chapters, input.appendix),
     content: input.chapters.map((chapter) => chapter.html).join("\n"),
-    appendix: input.appendix ?? "",
+    appendix: input.appendix?.html ?? "",
   });
 }

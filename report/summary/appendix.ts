@@ -1,4 +1,5 @@
 import type { ChapterCacheStats } from "../cache/caching_executor.ts";
+import type { AppendixSection } from "../render/page.ts";
 import { type BuildEnvironment, environmentRows } from "../environment.ts";
 import { formatDuration } from "../format.ts";
 import { escapeHtml } from "../render/escape.ts";
@@ -47,8 +48,15 @@ blocks before it, every local module the chapter imports (transitively), <code>d
 the requested TensorFlow.js backend and the engine's own source. A change to any of these runs that block and the
 ones after it again; everything else is reused. The small label above each block says which happened.</p>`;
 
+export const APPENDIX_TITLE = "How this report was built";
+
+/** The build summary as the report's appendix (listed in the contents). */
+export function buildSummary(input: BuildSummaryInput): AppendixSection {
+  return { id: APPENDIX_ID, title: APPENDIX_TITLE, html: buildSummaryHtml(input) };
+}
+
 export function buildSummaryHtml(input: BuildSummaryInput): string {
-  const parts = [`<section class="build-summary" id="${APPENDIX_ID}">`, `<h1>How this report was built</h1>`];
+  const parts = [`<section class="build-summary" id="${APPENDIX_ID}">`, `<h1>${APPENDIX_TITLE}</h1>`];
   parts.push(HOW_IT_WORKS);
   const backends = backendsUsed(input.chapters);
   if (input.reproducible) {

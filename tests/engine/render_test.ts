@@ -138,6 +138,24 @@ Deno.test("page: contents list chapters with their sections, and top-level secti
   assert.ok(!toc.includes("#detail"));
 });
 
+Deno.test("page: the appendix is the last entry of the contents", () => {
+  const toc = renderToc([{
+    id: "a",
+    title: "A",
+    html: "",
+    toc: [{ depth: 1, id: "a", text: "A" }],
+    dropped: [],
+  }], {
+    id: "how-this-report-was-built",
+    title: "How this report was built",
+    html: "<section></section>",
+  });
+  assert.match(
+    toc,
+    /<li><a href="#a">A<\/a><\/li>\n<li class="toc-appendix"><a href="#how-this-report-was-built">How this report was built<\/a><\/li>\n<\/ol>/,
+  );
+});
+
 Deno.test("page: no contents box when there are no headings", () => {
   assert.equal(renderToc([{ id: "only", title: "Only", html: "", toc: [], dropped: [] }]), "");
 });
