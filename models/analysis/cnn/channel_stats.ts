@@ -31,3 +31,8 @@ export function channelNotes(silent: readonly number[], dead: readonly number[])
   for (const c of dead) notes.set(c, "dead");
   return notes;
 }
+
+/** Channels whose map is zero (or below) everywhere for the image shown. */
+export function silentChannels(maps: readonly ChannelMap[]): number[] {
+  return maps.filter((m) => Math.max(...m.values) <= 0).map((m) => m.channel);
+}
