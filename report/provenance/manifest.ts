@@ -150,7 +150,10 @@ export function sentenceOf(
   const end = at + marker.length + (endMatch ? endMatch.index + 1 : after.length);
   let sentence = paragraph.slice(start, end);
   if (sentence.includes("${")) {
-    for (const [source, value] of values) sentence = sentence.split(`\${${source}}`).join(value);
+    for (const [source, value] of values) {
+      const marker = `\${${source}}`;
+      if (sentence.includes(marker)) sentence = sentence.split(marker).join(value);
+    }
   }
   return sentence;
 }
