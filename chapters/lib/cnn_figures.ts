@@ -225,6 +225,28 @@ export function featureMapFigure(
 export function channelGrid(
   maps: { channel: number; height: number; width: number; values: Float32Array }[],
   notes: Map<number, string>,
+  options: { stage: string; columns: number; panelSize: number; input?: ArrayLike<number> },
+): Node {
+  const grid = channelPanels(maps, notes, options);
+  if (!options.input) return grid;
+  const input = imageGrid([{
+    values: Float32Array.from(options.input),
+    width: 28,
+    height: 28,
+    label: "input",
+  }], {
+    color: INK,
+    columns: 1,
+    panelSize: 2 * options.panelSize,
+    gap: 5,
+    fontSize: 8,
+  });
+  return sideBySide([input, grid]);
+}
+
+function channelPanels(
+  maps: { channel: number; height: number; width: number; values: Float32Array }[],
+  notes: Map<number, string>,
   options: { stage: string; columns: number; panelSize: number },
 ): Node {
   const max = Math.max(1e-9, ...maps.map((m) => extent(m.values)[1]));
