@@ -1,6 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { ReportError } from "../errors.ts";
 import { closestMatch } from "../suggest.ts";
+import { frontMatterBlock } from "./front_matter_block.ts";
 
 export interface FrontMatter {
   title?: string;
@@ -18,26 +19,23 @@ export interface SplitSource {
   lineOffset: number;
 }
 
-const FENCE = /^---[ \t]*$/;
 const KNOWN_KEYS = new Set(["title", "description", "params", "env"]);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Splits optional YAML front matter (between `---` lines at the very top) off a Markdown source. */
 export function splitFrontMatter(source: string, file: string): SplitSource {
-  const lines = source.split("\n");
-  if (!FENCE.test(lines[0] ?? "")) {
-    return { frontMatter: { params: {}, env: [] }, body: source, lineOffset: 0 };
-  }
-  const end = lines.findIndex((line, n) => n > 0 && FENCE.test(line));
-  if (end < 0) {
-    throw new ReportError("front matter is not closed by a `---` line", { file, line: 1, column: 1 });
-  }
-  const yamlText = lines.slice(1, end).join("\n");
-  const frontMatter = readFrontMatter(yamlText, file);
-  return { frontMatter, body: lines.slice(end + 1).join("\n"), lineOffset: end + 1 };
+  const { yamlText, body, lineOffset } = frontMatterBlock(source, file);
+  return {
+    frontMatter: yamlText === null ? NO_FRONT_MATTER : readFrontMatter(yamlText, file),
+    body,
+    lineOffset,
+  };
 }
 
-function readFrontMatter(yamlText: string, file: string): FrontMatter {
+export const NO_FRONT_MATTER: FrontMatter = Object.freeze({ params: {}, env: [] }) as FrontMatter;
+
+/** The front matter written as `yamlText` in `file`: checked, with every error at its line. */
+export function readFrontMatter(yamlText: string, file: string): FrontMatter {
   let data: unknown;
   try {
     data = parseYaml(yamlText);

@@ -132,12 +132,13 @@ function paragraphAt(source: string, line: number): string {
   return lines.slice(start, end + 1).map((text) => text.trim()).join(" ");
 }
 
-/** The sentence of the paragraph at `line` that holds `${expression}`, with the chapter's values in place. */
-export function sentenceOf(
+/** The sentence of the paragraph at `line` that holds `${expression}`, with the chapter's values in place
+ * (`replacements`: each `${…}` marker of the chapter and its value, prepared once per chapter). */
+function sentenceOf(
   chapter: Pick<Chapter, "source">,
   line: number,
   expression: string,
-  values: ReadonlyMap<string, string>,
+  replacements: readonly (readonly [string, string])[],
 ): string {
   const paragraph = paragraphAt(chapter.source, line);
   const marker = `\${${expression}}`;
@@ -150,8 +151,7 @@ export function sentenceOf(
   const end = at + marker.length + (endMatch ? endMatch.index + 1 : after.length);
   let sentence = paragraph.slice(start, end);
   if (sentence.includes("${")) {
-    for (const [source, value] of values) {
-      const marker = `\${${source}}`;
+    for (const [marker, value] of replacements) {
       if (sentence.includes(marker)) sentence = sentence.split(marker).join(value);
     }
   }
@@ -187,13 +187,14 @@ function chapterEntry(source: ManifestSource, numbers: ReadonlyMap<string, numbe
   });
   const last = blocks.findLast((block) => block.provenance !== null)?.index ?? null;
   const texts = chapter.inlines.map((_, index) => inlineText(result.inlines?.[index]));
-  const bySource = new Map(chapter.inlines.map((inline, index) => [inline.source, texts[index]]));
+  const replacements = [...new Map(chapter.inlines.map((inline, index) => [inline.source, texts[index]]))]
+    .map(([source, value]) => [`\${${source}}`, value] as const);
   const values: ManifestValue[] = chapter.inlines.map((inline, index) => ({
     index,
     line: inline.location.line,
     source: inline.source,
     value: texts[index],
-    sentence: sentenceOf(chapter, inline.location.line, inline.source, bySource),
+    sentence: sentenceOf(chapter, inline.location.line, inline.source, replacements),
     block: last,
   }));
   return {

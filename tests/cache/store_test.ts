@@ -94,22 +94,25 @@ Deno.test("two processes writing and reading the same keys never see a broken en
   assert(listFiles(dir).every((path) => path.endsWith(".entry")));
 });
 
-Deno.test("the parse cache answers unchanged text without the parser and re-parses edited text", async () => {
+Deno.test("the parse cache answers unchanged text without the parser and re-parses edited text, keeping its front matter", async () => {
   const { cachedParser } = await import("../../report/cache/parse_cache.ts");
   const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
   const { dir, store } = await tempStore();
   const parse = cachedParser(root, dir, store);
   const text = "---\ntitle: T\n---\n\nHello ${1 + 1}.\n\n```ts\nconst a = 1;\n```\n";
   const first = await parse("chapters/99-t.md", text);
-  const files = listFiles(dir).filter((path) => path.endsWith(".entry"));
-  assert.equal(files.length, 1);
+  const entries = () => listFiles(dir).filter((path) => path.endsWith(".entry")).length;
+  assert.equal(entries(), 2, "the parse and its front matter");
   const again = await parse("chapters/99-t.md", text);
   assert.deepEqual(again, JSON.parse(JSON.stringify(first)));
-  assert.equal(listFiles(dir).filter((path) => path.endsWith(".entry")).length, 1);
+  assert.equal(entries(), 2);
   const edited = await parse("chapters/99-t.md", text.replace("Hello", "Goodbye"));
   assert.notDeepEqual(edited, first);
+  assert.equal(edited.title, "T");
   assert.equal(edited.blocks[0].hash, first.blocks[0].hash);
-  assert.equal(listFiles(dir).filter((path) => path.endsWith(".entry")).length, 2);
+  assert.equal(entries(), 3, "a new parse; the front matter is the stored one");
+  const retitled = await parse("chapters/99-t.md", text.replace("title: T", "title: U"));
+  assert.equal(retitled.title, "U");
 });
 
 Deno.test("a folder where an entry belongs is one reported miss, and the next put replaces it", async () => {
