@@ -14,8 +14,23 @@ export type PytorchResult =
 
 const SCRIPT = fileURLToPath(new URL("./pytorch_reference.py", import.meta.url));
 
+/** Pythons to try: `BENCH_PYTHON` when set, else the system one (where Debian installs `python3-torch`), then
+ * whichever `python3` is first on PATH. The first that can import torch measures. */
+function pythons(): string[] {
+  const chosen = Deno.env.get("BENCH_PYTHON");
+  return chosen ? [chosen] : ["/usr/bin/python3", "python3"];
+}
+
 export async function measurePytorch(threads: number, seconds: number): Promise<PytorchResult> {
-  const python = Deno.env.get("BENCH_PYTHON") ?? "python3";
+  let last: PytorchResult = { available: false, reason: "no python3 found" };
+  for (const python of pythons()) {
+    last = await measureWith(python, threads, seconds);
+    if (last.available) return last;
+  }
+  return last;
+}
+
+async function measureWith(python: string, threads: number, seconds: number): Promise<PytorchResult> {
   let output: Deno.CommandOutput;
   try {
     output = await new Deno.Command(python, {
