@@ -9,11 +9,12 @@ import {
   type ChapterLookup,
   type ChapterStatics,
   chapterStatics,
+  hashRunInputs,
   inlineKeyOf,
   isReusable,
   lookupChapter,
   moduleIdentities,
-  runInputs,
+  type RunInputs,
   scopeKeyAfter,
   storeChapterRun,
   storedFingerprints,
@@ -29,7 +30,7 @@ import {
   resultsIdentity,
   writeRecord,
 } from "./chapter_record.ts";
-import { hashInputs, type InputSource } from "./inputs.ts";
+import type { InputSource } from "./inputs.ts";
 import { hashParts } from "./hash.ts";
 import { fileImportMemo, type ImportMemo } from "./import_memo.ts";
 import { inlinesFromScope as answerFromScope } from "./inline_from_scope.ts";
@@ -221,6 +222,8 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
         : { ...result, badge: badgeFor(result, "executed", options.reproducible) };
     });
     const inlines = run ? run.inlines : inlineResults as InlineResult[];
+    // What the run read, hashed once for the store, the record, --explain and provenance.
+    const runInputs = run ? hashRunInputs(run, lookup, source) : undefined;
     const provenance = chapterProvenance(
       chapter,
       lookup,
@@ -229,7 +232,7 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
         const hit = lookup.hits[block.index];
         if (sources[block.index] === "cached" && hit) return provenanceEntry(hit);
         if (!run || !isReusable(result, block.options.error)) return undefined;
-        const inputs = hashInputs(runInputs(run.reads?.[block.index], lookup), source);
+        const inputs = runInputs?.blocks[block.index] ?? [];
         return { inputs, computations: result.computations, backend: result.backend };
       }),
     );
@@ -241,12 +244,17 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
     if (run) {
       const backends = run.blocks.map((result) => result?.backend);
       const previous = await storedFingerprints(chapter, store);
-      stored = await storeChapterRun(chapter, lookup, { ...run, backends }, startAt, { store, source });
+      stored = await storeChapterRun(
+        chapter,
+        lookup,
+        { ...run, backends, inputs: runInputs },
+        startAt,
+        store,
+      );
       const fingerprints = chapter.blocks.map((block): Fingerprint | undefined => {
-        const reads = run.reads?.[block.index];
         const inputs = block.index < startAt
           ? lookup.hits[block.index]?.inputs
-          : reads && hashInputs(runInputs(reads, lookup), source);
+          : runInputs?.blocks[block.index];
         return inputs ? { ...blockFingerprint(lookup, context, block.index), inputs } : previous[block.index];
       });
       if (options.explain) {
@@ -296,7 +304,7 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
       }`,
     );
     const record = stored.complete
-      ? await recordChapter(chapter, { lookup, run, startAt, inlines, source, ...stored })
+      ? await recordChapter(chapter, { lookup, run, runInputs, startAt, inlines, ...stored })
       : undefined;
     // Results of blocks that ran this time carry other badges than stored ones: only wholly stored results
     // are named by their record.
@@ -360,27 +368,26 @@ export function cachingExecutor(options: CachingExecutorOptions): CachingExecuto
     state: {
       lookup: ChapterLookup;
       run: ChapterResult | undefined;
+      runInputs: RunInputs | undefined;
       startAt: number;
       inlines: InlineResult[] | undefined;
-      source: InputSource;
       keys: string[];
       staticKeys: string[];
     },
   ): Promise<ChapterRecord | undefined> {
-    const { lookup, run, startAt, inlines, source, keys, staticKeys } = state;
+    const { lookup, run, runInputs, startAt, inlines, keys, staticKeys } = state;
     if (!inlines || chapter.inlines.some((_, index) => !inlines[index]?.ok)) return undefined;
     const entries: (BlockEntry | null)[] = chapter.blocks.map((block) => {
       if (!block.options.eval) return null;
       if (block.index < startAt || !run) return lookup.hits[block.index] ?? null;
       const result = run.blocks[block.index];
-      const inputs = hashInputs(runInputs(run.reads?.[block.index], lookup), source);
-      return { result, backend: result.backend, inputs };
+      return { result, backend: result.backend, inputs: runInputs?.blocks[block.index] ?? [] };
     });
     if (chapter.blocks.some((block, index) => block.options.eval && !entries[index])) return undefined;
     const scopeKey = scopeKeyAfter(keys.at(-1) ?? lookup.base);
     const inlineKeys = chapter.inlines.map((inline) => inlineKeyOf(scopeKey, inline.source));
     const inlineInputs = run
-      ? chapter.inlines.flatMap((_, index) => hashInputs(runInputs(run.inlineReads?.[index], lookup), source))
+      ? chapter.inlines.flatMap((_, index) => runInputs?.inlines[index] ?? [])
       : lookup.inlineInputs.flat();
     return await writeRecord(records, lookup.key, {
       identity: resultsIdentity(keys, inlineKeys),

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { ReadSet } from "../execute/audit.ts";
 import type { ModuleIdentities } from "../runtime/protocol.ts";
 import type { ScopeSnapshot } from "../runtime/scope_snapshot.ts";
-import type { BlockResult, Chapter, InlineResult } from "../types.ts";
+import type { BlockResult, Chapter, ChapterResult, InlineResult } from "../types.ts";
 import { type Fingerprint, fingerprintKeyOf, isFingerprint } from "./explain.ts";
 import { canonicalJson, hashParts, sha256Hex } from "./hash.ts";
 import type { ImportMemo } from "./import_memo.ts";
@@ -249,9 +249,9 @@ export interface ChapterRunRecord {
   /** Scope after each block that ran for its outputs, by block index. */
   scopes?: Record<number, ScopeSnapshot>;
   backends?: (string | undefined)[];
-  /** What each block (by index) and each inline expression read while it ran. */
-  reads?: Record<number, ReadSet>;
-  inlineReads?: Record<number, ReadSet>;
+  /** What each block (by index) and each inline expression read while it ran, with the values it read
+   * (`hashRunInputs`). */
+  inputs?: RunInputs;
 }
 
 /** What a block read while it ran, less the local modules the static key already covers (loading a module
@@ -261,6 +261,25 @@ export function runInputs(reads: ReadSet | undefined, lookup: Pick<ChapterLookup
   return { files: (reads?.files ?? []).filter((file) => !modules.has(file)), env: reads?.env ?? [] };
 }
 
+/** The inputs of a run, hashed once: per block index and per inline expression index. */
+export interface RunInputs {
+  blocks: Record<number, InputRecord[]>;
+  inlines: Record<number, InputRecord[]>;
+}
+
+/** Hashes what each block and inline expression of a run read (less the modules the keys already cover). */
+export function hashRunInputs(
+  run: Pick<ChapterResult, "reads" | "inlineReads">,
+  lookup: Pick<ChapterLookup, "modules">,
+  source: InputSource,
+): RunInputs {
+  const hash = (reads: Record<number, ReadSet> | undefined) =>
+    Object.fromEntries(
+      Object.entries(reads ?? {}).map(([index, set]) => [index, hashInputs(runInputs(set, lookup), source)]),
+    );
+  return { blocks: hash(run.reads), inlines: hash(run.inlineReads) };
+}
+
 /** Stores what a run produced: blocks that executed (not replayed) and finished as intended, with the trace of
  * what each read and the scope after it, and the inline results. Returns the entry key of every block. */
 export async function storeChapterRun(
@@ -268,9 +287,8 @@ export async function storeChapterRun(
   lookup: ChapterLookup,
   run: ChapterRunRecord,
   executedFrom: number,
-  settings: Pick<ChapterCacheSettings, "store" | "source">,
+  store: CacheStore,
 ): Promise<{ keys: string[]; staticKeys: string[]; complete: boolean }> {
-  const { store, source } = settings;
   const keys: string[] = lookup.keys.slice(0, executedFrom);
   const staticKeys: string[] = lookup.staticKeys.slice(0, executedFrom);
   let previous: string | undefined = executedFrom === 0 ? lookup.base : keys[executedFrom - 1];
@@ -287,7 +305,7 @@ export async function storeChapterRun(
       previous = undefined;
       break;
     }
-    const inputs = hashInputs(runInputs(run.reads?.[block.index], lookup), source);
+    const inputs = run.inputs?.blocks[block.index] ?? [];
     const key = entryKeyOf(staticKey, inputs);
     await store.put(traceKeyOf(staticKey), { inputs });
     await store.put(key, { result, backend: run.backends?.[block.index], inputs } satisfies BlockEntry);
@@ -299,7 +317,7 @@ export async function storeChapterRun(
   const scopeKey = scopeKeyAfter(previous);
   for (const [index, result] of (run.inlines ?? []).entries()) {
     if (!result) continue;
-    const inputs = hashInputs(runInputs(run.inlineReads?.[index], lookup), source);
+    const inputs = run.inputs?.inlines[index] ?? [];
     await store.put(
       inlineKeyOf(scopeKey, chapter.inlines[index].source),
       { result, inputs } satisfies InlineEntry,
