@@ -12,7 +12,7 @@
  */
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { attributeReads, type AuditScope } from "./execute/audit.ts";
+import { attributeReads } from "./execute/audit.ts";
 import { changeReasons, fingerprintKeyOf, isFingerprint } from "./cache/explain.ts";
 import { canonicalJson, hashParts, sha256Hex } from "./cache/hash.ts";
 import {
@@ -26,7 +26,7 @@ import {
 import { dependencyHash } from "./cache/lockfile.ts";
 import { acquireLock } from "./cache/lock.ts";
 import { describeProblem, openCacheStore } from "./cache/store.ts";
-import type { MemoEvent, ModuleIdentities } from "./runtime/protocol.ts";
+import { memoHost } from "./memo_host.ts";
 
 export interface MemoSpec<T> {
   /** Names the computation in the terminal and in `--explain`, e.g. `simple-cnn-full`. */
@@ -50,24 +50,7 @@ export interface Memoized<T> {
   key: string;
 }
 
-/** What the chapter runtime tells stored computations: module identities, the audit log, and a way to say
- * what they do. Outside a build there is none: closures are computed here and nothing is announced. */
-export interface MemoHost {
-  modules?: ModuleIdentities;
-  audit?: { file: string; scope: AuditScope };
-  notify(event: MemoEvent): void;
-}
-
-const HOST = Symbol.for("literate.memo");
 const PROJECT_ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
-
-export function installMemoHost(host: MemoHost | undefined): void {
-  (globalThis as Record<symbol, unknown>)[HOST] = host;
-}
-
-function host(): MemoHost | undefined {
-  return (globalThis as Record<symbol, unknown>)[HOST] as MemoHost | undefined;
-}
 
 /** The stored-computation area: the build tells a chapter process where it is; elsewhere the project's. */
 export function computedDir(): string {
@@ -83,13 +66,14 @@ interface StoredValue {
 export async function memo<T>(spec: MemoSpec<T>, compute: () => Promise<T>): Promise<Memoized<T>> {
   const encode = spec.encode ?? ((value: T) => value);
   const decode = spec.decode ?? ((stored: unknown) => stored as T);
-  const notify = host()?.notify ?? (() => {});
+  const notify = memoHost()?.notify ?? (() => {});
   const dir = spec.dir ?? join(computedDir(), "memo");
   const store = openCacheStore({
     dir,
     onProblem: (problem) => {
-      if (host()) notify({ name: spec.name, key: problem.key, state: "discarded", reason: problem.reason });
-      else console.warn(describeProblem(problem));
+      if (memoHost()) {
+        notify({ name: spec.name, key: problem.key, state: "discarded", reason: problem.reason });
+      } else console.warn(describeProblem(problem));
     },
   });
   const modules = await moduleClosure(spec.module);
@@ -144,7 +128,7 @@ export async function memo<T>(spec: MemoSpec<T>, compute: () => Promise<T>): Pro
       reason: reasons.length > 0 ? reasons.join(", ") : "its stored result was missing",
     });
     const started = performance.now();
-    const audit = host()?.audit;
+    const audit = memoHost()?.audit;
     const offset = audit ? fileSize(audit.file) : 0;
     const value = await compute();
     const stored = await encode(value);
@@ -184,7 +168,7 @@ const ENGINE_DIR = `${relative(PROJECT_ROOT, fileURLToPath(new URL(".", import.m
 async function moduleClosure(module: string | URL): Promise<Record<string, string>> {
   const file = fileURLToPath(module);
   const path = relative(PROJECT_ROOT, file);
-  const known = host()?.modules;
+  const known = memoHost()?.modules;
   const members = known?.closures[path];
   let closure: [string, string][];
   if (known && members) closure = members.map((member) => [member, known.hashes[member]]);

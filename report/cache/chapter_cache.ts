@@ -256,7 +256,7 @@ export interface ChapterRunRecord {
 
 /** What a block read while it ran, less the local modules the static key already covers (loading a module
  * is a read in the audit log too). */
-export function runInputs(reads: ReadSet | undefined, lookup: Pick<ChapterLookup, "modules">): ReadSet {
+function runInputs(reads: ReadSet | undefined, lookup: Pick<ChapterLookup, "modules">): ReadSet {
   const modules = new Set(lookup.modules.map((module) => module.path));
   return { files: (reads?.files ?? []).filter((file) => !modules.has(file)), env: reads?.env ?? [] };
 }

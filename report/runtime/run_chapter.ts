@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseHTML } from "linkedom";
 import { installProgressSink } from "../progress.ts";
-import { installMemoHost } from "../memo.ts";
+import { installMemoHost } from "../memo_host.ts";
 import { markerPath } from "../execute/audit.ts";
 import { RUNTIME_GLOBAL } from "../scope/runtime_global.ts";
 import type { InlineResult, Output, SerializedError } from "../types.ts";
