@@ -199,14 +199,16 @@ export function unitHeatmap(
   return column([legend(panel.color, { width: options.width, marginLeft: MARGIN_LEFT }), chart]);
 }
 
-/** A colour legend, an input strip and one or more heatmaps of the same sequence, all on one x scale. */
+/** A colour legend per scale, an input strip and one or more heatmaps of the same sequence, all on one x
+ * scale. */
 export function sequenceFigure(
   bits: readonly number[],
   panels: readonly HeatmapPanel[],
   options: { unitOrder: readonly number[]; width?: number; height?: number; title?: string },
 ): Node {
   const width = options.width ?? FULL_WIDTH;
-  const children: Node[] = [legend(panels[0].color, { width, marginLeft: MARGIN_LEFT })];
+  const scales = [...new Set(panels.map((panel) => panel.color))];
+  const children: Node[] = scales.map((color) => legend(color, { width, marginLeft: MARGIN_LEFT }));
   children.push(inputStrip(bits, { width, title: options.title }));
   panels.forEach((panel, index) =>
     children.push(unitHeatmap(panel, {
