@@ -4,8 +4,9 @@ import type { BuildCommand } from "../../report/cli.ts";
 import { denoEffects } from "../../report/effects.ts";
 import { type BuildRun, runBuild } from "../../report/run_build.ts";
 import { silentReporter } from "../../report/terminal.ts";
+import { projectTempDir, ROOT } from "../engine/helpers.ts";
 
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+export { ROOT };
 const FIXTURE = fileURLToPath(new URL("./fixtures/project", import.meta.url));
 
 /** A scratch copy of the fixture chapters inside the project (chapter processes may only read the project). */
@@ -28,8 +29,7 @@ async function copyTree(from: string, to: string): Promise<void> {
 }
 
 export async function scratchProject(): Promise<ScratchProject> {
-  await Deno.mkdir(join(ROOT, ".cache"), { recursive: true });
-  const dir = await Deno.makeTempDir({ dir: join(ROOT, ".cache"), prefix: "e2e-" });
+  const dir = await projectTempDir("e2e-");
   const project = {
     dir,
     chapters: join(dir, "chapters"),

@@ -9,7 +9,7 @@ import { firstInvalidUtf8 } from "../../report/parse/utf8.ts";
 import { printToPdf } from "../../report/pdf/chromium.ts";
 import { runBuild } from "../../report/run_build.ts";
 import { terminalReporter } from "../../report/terminal.ts";
-import { ROOT } from "./helpers.ts";
+import { projectTempDir, ROOT } from "./helpers.ts";
 
 /** A scratch project inside `.cache/` (chapter processes may only read the project). */
 interface Scratch {
@@ -22,8 +22,7 @@ interface Scratch {
 }
 
 async function scratch(files: Record<string, string | Uint8Array>): Promise<Scratch> {
-  await Deno.mkdir(join(ROOT, ".cache"), { recursive: true });
-  const dir = await Deno.makeTempDir({ dir: join(ROOT, ".cache"), prefix: "bad-input-" });
+  const dir = await projectTempDir("bad-input-");
   await Deno.mkdir(join(dir, "chapters"));
   for (const [name, content] of Object.entries(files)) {
     if (typeof content === "string") await Deno.writeTextFile(join(dir, "chapters", name), content);

@@ -5,7 +5,7 @@ import { denoEffects } from "../../report/effects.ts";
 import { formatLocation } from "../../report/errors.ts";
 import { runBuild } from "../../report/run_build.ts";
 import { silentReporter } from "../../report/terminal.ts";
-import { ROOT } from "./helpers.ts";
+import { projectTempDir, ROOT } from "./helpers.ts";
 
 export interface Scratch {
   dir: string;
@@ -16,8 +16,7 @@ export interface Scratch {
 
 /** A throwaway chapter directory inside the project (chapter processes read only the project). */
 export async function scratch(chapters: Record<string, string>): Promise<Scratch> {
-  await Deno.mkdir(join(ROOT, ".cache"), { recursive: true });
-  const dir = await Deno.makeTempDir({ dir: join(ROOT, ".cache"), prefix: "sandbox-" });
+  const dir = await projectTempDir("sandbox-");
   const project = {
     dir,
     chapters: join(dir, "chapters"),
