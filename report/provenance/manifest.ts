@@ -9,6 +9,7 @@ import type { InlineResult, Output } from "../types.ts";
 import type { Chapter, ChapterResult } from "../types.ts";
 import { type FloatKind, floatKind, numberFloats } from "../render/numbering.ts";
 import type { BlockProvenance } from "./provenance.ts";
+import { sentenceFinder } from "./sentences.ts";
 
 export const MANIFEST_VERSION = 1;
 export const MANIFEST_FILE = "manifest.json";
@@ -119,45 +120,6 @@ export function inlineText(result: InlineResult | undefined): string {
   return result.ok ? outputText(result.output) : `${result.error.name}: ${result.error.message}`;
 }
 
-const linesOfSource = new Map<string, string[]>();
-
-/** The paragraph of `source` around `line` (1-based), lines joined with spaces. */
-function paragraphAt(source: string, line: number): string {
-  let lines = linesOfSource.get(source);
-  if (!lines) linesOfSource.set(source, lines = source.split("\n"));
-  let start = line - 1;
-  let end = line - 1;
-  while (start > 0 && lines[start - 1].trim() !== "") start -= 1;
-  while (end < lines.length - 1 && lines[end + 1].trim() !== "") end += 1;
-  return lines.slice(start, end + 1).map((text) => text.trim()).join(" ");
-}
-
-/** The sentence of the paragraph at `line` that holds `${expression}`, with the chapter's values in place
- * (`replacements`: each `${…}` marker of the chapter and its value, prepared once per chapter). */
-function sentenceOf(
-  chapter: Pick<Chapter, "source">,
-  line: number,
-  expression: string,
-  replacements: readonly (readonly [string, string])[],
-): string {
-  const paragraph = paragraphAt(chapter.source, line);
-  const marker = `\${${expression}}`;
-  const at = Math.max(0, paragraph.indexOf(marker));
-  const before = paragraph.slice(0, at);
-  const startMatch = [...before.matchAll(/[.!?]\s+/g)].at(-1);
-  const start = startMatch ? startMatch.index! + startMatch[0].length : 0;
-  const after = paragraph.slice(at + marker.length);
-  const endMatch = /[.!?](\s|$)/.exec(after);
-  const end = at + marker.length + (endMatch ? endMatch.index + 1 : after.length);
-  let sentence = paragraph.slice(start, end);
-  if (sentence.includes("${")) {
-    for (const [marker, value] of replacements) {
-      if (sentence.includes(marker)) sentence = sentence.split(marker).join(value);
-    }
-  }
-  return sentence;
-}
-
 function sortedRecord(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -189,12 +151,13 @@ function chapterEntry(source: ManifestSource, numbers: ReadonlyMap<string, numbe
   const texts = chapter.inlines.map((_, index) => inlineText(result.inlines?.[index]));
   const replacements = [...new Map(chapter.inlines.map((inline, index) => [inline.source, texts[index]]))]
     .map(([source, value]) => [`\${${source}}`, value] as const);
+  const sentenceAt = sentenceFinder(chapter.source, replacements);
   const values: ManifestValue[] = chapter.inlines.map((inline, index) => ({
     index,
     line: inline.location.line,
     source: inline.source,
     value: texts[index],
-    sentence: sentenceOf(chapter, inline.location.line, inline.source, replacements),
+    sentence: sentenceAt(inline.location.line, inline.location.column, inline.claim !== undefined),
     block: last,
   }));
   return {
