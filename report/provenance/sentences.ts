@@ -97,9 +97,18 @@ export function sentenceFinder(
 ): (line: number, column: number, claim?: boolean) => string {
   const { byLine } = paragraphsOf(source);
   // Paragraph text joins trimmed lines with spaces; so must a marker that spans lines.
-  const markers = replacements.map(([marker, value]) =>
-    [marker.replace(/[ \t]*\n\s*/g, " "), value] as const
-  );
+  const values = new Map(replacements.map(([marker, value]) => [marker.replace(/[ \t]*\n\s*/g, " "), value]));
+  const filled = new Map<string, string>();
+  const fill = (text: string): string => {
+    let done = "";
+    let from = 0;
+    for (let at = text.indexOf("${", from); at !== -1; at = text.indexOf("${", from)) {
+      const end = markerEnd(text, at);
+      done += text.slice(from, at) + (values.get(text.slice(at, end)) ?? text.slice(at, end));
+      from = end;
+    }
+    return done + text.slice(from);
+  };
   return (line, column, claim = false) => {
     const paragraph = byLine[line - 1];
     if (!paragraph) return "";
@@ -113,11 +122,10 @@ export function sentenceFinder(
     const start = before >= 0 ? paragraph.ends[before] : 0;
     const after = claim ? before + 1 : lowerBound(paragraph.ends, close + 1);
     const end = after < paragraph.ends.length ? paragraph.ends[after] : paragraph.text.length;
-    let sentence = withoutClaims(paragraph.text.slice(start, end)).trim();
-    if (sentence.includes("${")) {
-      for (const [marker, value] of markers) {
-        if (sentence.includes(marker)) sentence = sentence.split(marker).join(value);
-      }
+    const key = `${paragraph.firstLine}:${start}:${end}`;
+    let sentence = filled.get(key);
+    if (sentence === undefined) {
+      filled.set(key, sentence = fill(withoutClaims(paragraph.text.slice(start, end)).trim()));
     }
     return sentence;
   };
