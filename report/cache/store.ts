@@ -67,7 +67,9 @@ export function openCacheStore(options: CacheStoreOptions): CacheStore {
     if (decoded.ok) {
       // The entry's time says when a build last used it (see prune.ts).
       const now = new Date();
-      Deno.utime(path, now, now).catch(() => {});
+      try {
+        Deno.utimeSync(path, now, now);
+      } catch { /* read-only cache: the entry still serves */ }
       return decoded.value;
     }
     onProblem({ key, path, reason: decoded.reason });
