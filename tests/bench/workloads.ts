@@ -2,6 +2,7 @@ import { buildSimpleCNN, DEFAULT_CNN_SEED, SIMPLE_CNN_LAYERS } from "../../model
 import { buildLSTMCounter, DEFAULT_LSTM_CONFIG, DEFAULT_LSTM_SEED } from "../../models/lstm.ts";
 import { stageOutputs } from "../../models/analysis/cnn/stages.ts";
 import { type LayersModel, type Tensor, tf } from "../../models/tf.ts";
+import { HostAdam } from "../../models/adam.ts";
 
 export const TRAIN_BATCH = 64;
 export const INFERENCE_BATCH = 256;
@@ -33,7 +34,7 @@ function bitSequences(rows: number, seed: number): { x: Tensor; y: Tensor } {
 }
 
 function training(name: string, model: LayersModel, data: { x: Tensor; y: Tensor }, loss: string): Workload {
-  model.compile({ optimizer: tf.train.adam(1e-3), loss });
+  model.compile({ optimizer: new HostAdam(1e-3), loss });
   return {
     name,
     samplesPerStep: data.x.shape[0],
