@@ -204,6 +204,7 @@ async function trainOnMnist(
       batchSize: config.batchSize,
       seed: deriveSeed(run.seed, "training"),
       learningRate: (epoch) => learningRateAt(config.learningRate, epoch, config.epochs),
+      adam: "host",
       task: `train SimpleCNN (${run.profile})`,
       augment: config.augment ? randomAffine(config.augment) : undefined,
       ...(validating
