@@ -33,8 +33,16 @@ function bitSequences(rows: number, seed: number): { x: Tensor; y: Tensor } {
   });
 }
 
-function training(name: string, model: LayersModel, data: { x: Tensor; y: Tensor }, loss: string): Workload {
-  model.compile({ optimizer: new HostAdam(1e-3), loss });
+/** Trained with the optimizer its model trains with (`trainModel`'s `adam`): HostAdam for the CNN, tfjs's Adam
+ * for the LSTM. */
+function training(
+  name: string,
+  model: LayersModel,
+  data: { x: Tensor; y: Tensor },
+  loss: string,
+  adam: "host" | "tfjs",
+): Workload {
+  model.compile({ optimizer: adam === "host" ? new HostAdam(1e-3) : tf.train.adam(1e-3), loss });
   return {
     name,
     samplesPerStep: data.x.shape[0],
@@ -68,6 +76,7 @@ export function cnnTraining(): Workload {
     buildSimpleCNN(DEFAULT_CNN_SEED),
     mnistShaped(TRAIN_BATCH, 1),
     "categoricalCrossentropy",
+    "host",
   );
 }
 
@@ -77,6 +86,7 @@ export function lstmTraining(): Workload {
     buildLSTMCounter(DEFAULT_LSTM_CONFIG, DEFAULT_LSTM_SEED),
     bitSequences(TRAIN_BATCH, 2),
     "binaryCrossentropy",
+    "tfjs",
   );
 }
 
