@@ -1,6 +1,7 @@
 /** A seeded, manually batched Adam training loop that reports progress and can keep the best epoch. */
 import { type LayersModel, type Tensor, tf } from "./tf.ts";
 import { createRng, deriveSeed, permutation } from "./seed.ts";
+import { HostAdam } from "./adam.ts";
 import { progress } from "../report/progress.ts";
 
 export interface EpochLog {
@@ -33,6 +34,10 @@ export interface TrainOptions {
   seed: number;
   /** Default 1e-3. */
   learningRate?: number | LearningRateSchedule;
+  /** `host`: `HostAdam`, one host loop per weight tensor (160 instead of 304 kernel calls per SimpleCNN step);
+   * `tfjs` (default): tfjs's `AdamOptimizer`. They agree to ~1e-6 per step, so trained weights depend on the
+   * choice. */
+  adam?: "host" | "tfjs";
   /** Default: categorical cross-entropy for several outputs, binary cross-entropy for one. */
   loss?: LossName;
   /** Name shown by the progress display. Default "train". */
@@ -61,7 +66,9 @@ export async function trainModel(
     throw new Error(`trainModel: x has ${sampleCount} rows but y has ${y.shape[0]}`);
   }
   const learningRateAt = asSchedule(options.learningRate ?? DEFAULT_LEARNING_RATE);
-  const optimizer = tf.train.adam(learningRateAt(1));
+  const optimizer = options.adam === "host"
+    ? new HostAdam(learningRateAt(1))
+    : tf.train.adam(learningRateAt(1));
   model.compile({ optimizer, loss: options.loss ?? defaultLoss(y), metrics: ["accuracy"] });
 
   const task = options.task ?? "train";
@@ -71,24 +78,19 @@ export async function trainModel(
   const started = performance.now();
   const logs: EpochLog[] = [];
   let best: { score: number; weights: Tensor[] } | undefined;
+  const rowsOf = hostRows(x, y);
 
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const epochStarted = performance.now();
       const learningRate = learningRateAt(epoch);
-      setLearningRate(optimizer, learningRate);
+      (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
       const order = permutation(sampleCount, rng);
       let lossSum = 0;
       let accuracySum = 0;
       for (let batch = 0; batch < batchesPerEpoch; batch++) {
         const rows = order.subarray(batch * options.batchSize, (batch + 1) * options.batchSize);
-        const [xb, yb] = takeRows(
-          x,
-          y,
-          rows,
-          options.augment,
-          deriveSeed(options.seed, `augment:${epoch}:${batch}`),
-        );
+        const [xb, yb] = rowsOf(rows, options.augment, deriveSeed(options.seed, `augment:${epoch}:${batch}`));
         const [loss, accuracy] = await trainOnBatch(model, xb, yb);
         tf.dispose([xb, yb]);
         lossSum += loss * rows.length;
@@ -160,22 +162,26 @@ function defaultLoss(y: Tensor): LossName {
   return y.shape[y.rank - 1] === 1 || y.rank === 1 ? "binaryCrossentropy" : "categoricalCrossentropy";
 }
 
-function setLearningRate(optimizer: ReturnType<typeof tf.train.adam>, learningRate: number): void {
-  (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
-}
-
-function takeRows(
-  x: Tensor,
-  y: Tensor,
-  rows: Int32Array,
-  augment: TrainOptions["augment"],
-  augmentSeed: number,
-): [Tensor, Tensor] {
-  return tf.tidy(() => {
-    const indices = tf.tensor1d(rows, "int32");
-    const xb = tf.gather(x, indices);
-    return [augment ? augment(xb, augmentSeed) : xb, tf.gather(y, indices)];
-  });
+/** Batches cut from host copies of x and y (read once): a row copy per sample instead of a gather per batch. */
+function hostRows(x: Tensor, y: Tensor) {
+  const xs = x.dataSync() as Float32Array;
+  const ys = y.dataSync() as Float32Array;
+  const xWidth = x.size / x.shape[0];
+  const yWidth = y.size / y.shape[0];
+  return (rows: Int32Array, augment: TrainOptions["augment"], augmentSeed: number): [Tensor, Tensor] => {
+    const xb = new Float32Array(rows.length * xWidth);
+    const yb = new Float32Array(rows.length * yWidth);
+    rows.forEach((row, i) => {
+      xb.set(xs.subarray(row * xWidth, (row + 1) * xWidth), i * xWidth);
+      yb.set(ys.subarray(row * yWidth, (row + 1) * yWidth), i * yWidth);
+    });
+    const plain = tf.tensor(xb, [rows.length, ...x.shape.slice(1)], "float32");
+    const yTensor = tf.tensor(yb, [rows.length, ...y.shape.slice(1)], "float32");
+    if (!augment) return [plain, yTensor];
+    const warped = augment(plain, augmentSeed);
+    plain.dispose();
+    return [warped, yTensor];
+  };
 }
 
 async function trainOnBatch(model: LayersModel, xb: Tensor, yb: Tensor): Promise<[number, number]> {
