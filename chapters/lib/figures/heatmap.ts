@@ -52,11 +52,10 @@ export function heatmap(cells: HeatmapCell[], options: HeatmapOptions): Node {
   });
 }
 
-/** Device pixels per CSS pixel of the embedded image, so cells stay sharp on print and high-density screens. */
-const DENSITY = 2;
-
 /** A dense grid as one image filling a chart's frame: `values[row * columns + column]`, rows top to bottom in
- * the order of a band y scale, columns left to right in the order of a band x scale (both without padding). */
+ * the order of a band y scale, columns left to right in the order of a band x scale (both without padding).
+ * One pixel per cell, scaled up with `image-rendering: pixelated` (Chromium's PDF marks it not to be
+ * interpolated), so cells stay sharp on screen and in print at a fraction of the bytes of a mark per cell. */
 export function rasterCells(
   values: ArrayLike<number>,
   grid: { columns: number; rows: number },
@@ -66,12 +65,8 @@ export function rasterCells(
   if (values.length !== grid.columns * grid.rows) {
     throw new Error(`rasterCells: ${values.length} values for ${grid.rows} × ${grid.columns} cells`);
   }
-  const cell = {
-    width: (DENSITY * frame.width) / grid.columns,
-    height: (DENSITY * frame.height) / grid.rows,
-  };
   return Plot.image([0], {
-    src: () => cellImage(values, grid.columns, grid.rows, color, cell),
+    src: () => cellImage(values, grid.columns, grid.rows, color, { width: 1, height: 1 }),
     frameAnchor: "middle",
     width: frame.width,
     height: frame.height,

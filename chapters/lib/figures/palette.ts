@@ -22,7 +22,7 @@ export const NEGATIVE = "#2166ac";
 export const LABEL_COLORS = { domain: ["0 (not more 1s)", "1 (more 1s)"], range: ["#e08214", "#542788"] };
 
 export const COUNTER = "#d01c8b";
-export const OTHER = "#b8b8b8";
+export const OTHER = "#999999";
 export const HIGHLIGHT = {
   domain: ["counter unit", "other unit"],
   range: [COUNTER, OTHER],
