@@ -2,7 +2,7 @@
 import * as Plot from "@observablehq/plot";
 import type { Node } from "./document.ts";
 import { FULL_WIDTH, plot } from "./layout.ts";
-import { LABEL_COLORS, labelName } from "./palette.ts";
+import { BIT_ONE, BIT_ZERO, GUIDE, LABEL_COLORS, labelName } from "./palette.ts";
 
 /** Example sequences as rows of cells, each labelled with its count difference and class. */
 export function examplesFigure(
@@ -28,8 +28,8 @@ export function examplesFigure(
       Plot.cell(cells, {
         x: "step",
         y: "name",
-        fill: (d) => (d.bit ? "#222" : "#fff"),
-        stroke: "#aaa",
+        fill: (d) => (d.bit ? BIT_ONE : BIT_ZERO),
+        stroke: GUIDE,
         inset: 0.5,
       }),
       Plot.text(cells, { x: "step", y: "name", text: "bit", fill: (d) => (d.bit ? "white" : "black") }),

@@ -3,7 +3,7 @@
 import * as Plot from "@observablehq/plot";
 import type { Node } from "./document.ts";
 import { FULL_WIDTH, HALF_WIDTH, plot } from "./layout.ts";
-import { COUNTER, MANY_SERIES, REFERENCE, REFERENCE_DASH } from "./palette.ts";
+import { BIT_ONE, COUNTER, MANY_SERIES, REFERENCE, REFERENCE_DASH } from "./palette.ts";
 import { MARGIN_LEFT, MARGIN_RIGHT } from "./sequence.ts";
 
 /** Cell-state trajectories of a few units over each sequence (one panel per sequence), with the counter
@@ -56,8 +56,8 @@ export function inputCountFigure(bits: readonly number[], width = HALF_WIDTH, he
     y: { label: null, grid: true },
     marks: [
       Plot.ruleY([0]),
-      Plot.ruleX(rows, { x: "step", y1: 0, y2: "bit", stroke: "#222" }),
-      Plot.dot(rows, { x: "step", y: "bit", fill: "#222", r: 2.5 }),
+      Plot.ruleX(rows, { x: "step", y1: 0, y2: "bit", stroke: BIT_ONE }),
+      Plot.dot(rows, { x: "step", y: "bit", fill: BIT_ONE, r: 2.5 }),
       Plot.line(rows, { x: "step", y: "count", stroke: MANY_SERIES[0], strokeWidth: 2, curve: "step-after" }),
       Plot.text(["input bits (stems), running #1 − #0 (line)"], {
         frameAnchor: "top-left",

@@ -5,9 +5,8 @@ import type { AblationStudy } from "../../../models/analysis/lstm/ablation.ts";
 import type { SaturationSummary } from "../../../models/analysis/lstm/saturation.ts";
 import type { Node } from "./document.ts";
 import { FULL_WIDTH, grid, HALF_WIDTH, plot } from "./layout.ts";
-import { HIGHLIGHT, OTHER, REFERENCE, REFERENCE_DASH, SERIES } from "./palette.ts";
+import { CHANCE_DASH, GUIDE, HIGHLIGHT, OTHER, REFERENCE, REFERENCE_DASH, SERIES } from "./palette.ts";
 
-const DOTTED = "2,3";
 const kindOf = (highlight: readonly number[], unit: number) =>
   highlight.includes(unit) ? "counter unit" : "other unit";
 /** Counter unit drawn last, over the others. */
@@ -49,7 +48,7 @@ export function ablationFigure(study: AblationStudy, highlight: readonly number[
     y: { label: "accuracy (%)", domain: [0, 100], grid: true },
     marks: [
       Plot.ruleY([100 * study.baseline], { stroke: REFERENCE, strokeDasharray: REFERENCE_DASH }),
-      Plot.ruleY([50], { stroke: REFERENCE, strokeDasharray: DOTTED }),
+      Plot.ruleY([50], { stroke: REFERENCE, strokeDasharray: CHANCE_DASH }),
       Plot.line(cumulative, { x: "k", y: "accuracy", stroke: SERIES[0] }),
       Plot.dot(cumulative, { x: "k", y: "accuracy", fill: SERIES[0] }),
       Plot.ruleX([1], {
@@ -97,8 +96,8 @@ export function saturationFigure(saturation: SaturationSummary, highlight: reado
     },
     color: highlightScale,
     marks: [
-      Plot.frame({ stroke: "#ccc" }),
-      Plot.line([{ x: 0, y: 1 }, { x: 1, y: 0 }], { x: "x", y: "y", stroke: "#ccc" }),
+      Plot.frame({ stroke: GUIDE }),
+      Plot.line([{ x: 0, y: 1 }, { x: 1, y: 0 }], { x: "x", y: "y", stroke: GUIDE }),
       Plot.dot(data, { fx: "gate", x: "shut", y: "open", stroke: "kind", r: 3 }),
     ],
   });
@@ -123,7 +122,7 @@ export function inputGateByBit(
     y: { label: "mean input gate when the input is 1", domain: [0, 1], grid: true },
     color: highlightScale,
     marks: [
-      Plot.line([{ x: 0, y: 0 }, { x: 1, y: 1 }], { x: "x", y: "y", stroke: "#bbb" }),
+      Plot.line([{ x: 0, y: 0 }, { x: 1, y: 1 }], { x: "x", y: "y", stroke: GUIDE }),
       Plot.dot(data, { x: "x", y: "y", stroke: "kind", fill: "kind", fillOpacity: 0.3, r: 3 }),
     ],
   });

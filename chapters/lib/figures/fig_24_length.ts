@@ -5,9 +5,11 @@ import type { LengthPoint, ResponsePoint } from "../../../models/analysis/lstm/l
 import type { Node } from "./document.ts";
 import { column, FULL_WIDTH, plot } from "./layout.ts";
 import { categoryLegend } from "./legends.ts";
-import { OTHER, pairScale, REFERENCE, REFERENCE_DASH, SERIES } from "./palette.ts";
+import { CHANCE_DASH, OTHER, pairScale, REFERENCE, REFERENCE_DASH, SERIES } from "./palette.ts";
+import { tint } from "./scales.ts";
 
-const DOTTED = "2,3";
+const BAND_OPACITY = 0.3;
+const HOLDS_OPACITY = 0.3;
 
 /** Accuracy against sequence length with a 95% Wilson band, split into all sequences and non-ties. */
 export function lengthFigure(
@@ -41,7 +43,7 @@ export function lengthFigure(
         fillOpacity: 0.15,
       }),
       Plot.ruleX([trainedLength], { stroke: REFERENCE, strokeDasharray: REFERENCE_DASH }),
-      Plot.ruleY([50], { stroke: REFERENCE, strokeDasharray: DOTTED }),
+      Plot.ruleY([50], { stroke: REFERENCE, strokeDasharray: CHANCE_DASH }),
       Plot.line(lines, { x: "length", y: "accuracy", stroke: "series" }),
       Plot.dot(lines, { x: "length", y: "accuracy", fill: "series", r: 3 }),
       Plot.text([`trained on ${trainedLength}`], {
@@ -70,9 +72,9 @@ export function responseFigure(
   const [ylo, yhi] = [Math.min(...values), Math.max(...values)];
   const key = categoryLegend([
     { label: "mean", color: SERIES[0] },
-    { label: "min–max range", color: "#bcdcd9" },
+    { label: "min–max range", color: tint(SERIES[0], BAND_OPACITY) },
     { label: "straight line fitted near zero", color: REFERENCE },
-    { label: "where the line holds", color: "#e4e4e4" },
+    { label: "where the line holds", color: tint(OTHER, HOLDS_OPACITY) },
   ]);
   const chart = plot({
     width,
@@ -81,8 +83,14 @@ export function responseFigure(
     x: { label: "running #1 − #0", grid: true },
     y: { label: `cell state of the counter unit (unit ${unit})`, grid: true, domain: [ylo - 0.1, yhi + 0.1] },
     marks: [
-      Plot.rectX([linear], { x1: "low", x2: "high", fill: OTHER, fillOpacity: 0.35 }),
-      Plot.areaY(response, { x: "difference", y1: "min", y2: "max", fill: SERIES[0], fillOpacity: 0.3 }),
+      Plot.rectX([linear], { x1: "low", x2: "high", fill: OTHER, fillOpacity: HOLDS_OPACITY }),
+      Plot.areaY(response, {
+        x: "difference",
+        y1: "min",
+        y2: "max",
+        fill: SERIES[0],
+        fillOpacity: BAND_OPACITY,
+      }),
       Plot.line(response, { x: "difference", y: "mean", stroke: SERIES[0], strokeWidth: 2 }),
       Plot.line([lo, hi].map((d) => ({ d, v: linear.intercept + linear.slope * d })), {
         x: "d",

@@ -4,7 +4,7 @@ import * as Plot from "@observablehq/plot";
 import type { Node } from "./document.ts";
 import { column, heading, plot } from "./layout.ts";
 import { legendRow } from "./legends.ts";
-import { REFERENCE } from "./palette.ts";
+import { GUIDE, REFERENCE } from "./palette.ts";
 import { panelImage } from "./raster.ts";
 import type { ColorSpec } from "./scales.ts";
 
@@ -115,7 +115,7 @@ export function imageGrid(panels: ImagePanel[], options: ImageGridOptions): Node
         preserveAspectRatio: "none",
         imageRendering: "pixelated",
       }),
-      Plot.frame({ stroke: "#bbb", strokeWidth: 0.5 }),
+      Plot.frame({ stroke: GUIDE, strokeWidth: 0.5 }),
       ...(labelHeight ? [text("label", "top")] : []),
       ...(noteHeight ? [text("note", "bottom")] : []),
     ],

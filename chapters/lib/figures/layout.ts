@@ -19,7 +19,7 @@ export function plot(options: Record<string, unknown>): Node {
 }
 
 /** Plot's swatch legends hold small SVGs that the page's `svg { display: block }` would stack. */
-export function keepSwatchesInline(node: Node): void {
+function keepSwatchesInline(node: Node): void {
   for (const swatch of node.querySelectorAll?.("span > svg") ?? []) {
     swatch.setAttribute(
       "style",

@@ -7,7 +7,9 @@
  * - pixels of a digit: grey levels (`INK_SCHEME`), ink dark on white;
  * - the two labels of Part 2: `LABEL_COLORS`, orange for 0 and purple for 1;
  * - the counter unit: `COUNTER` (magenta), every other unit `OTHER` (light grey);
- * - reference and fitted lines (thresholds, chance, fits): `REFERENCE`, dark grey, dashed;
+ * - reference and fitted lines (thresholds, chance, fits): `REFERENCE`, dark grey, dashed; frames and
+ *   diagonals that only guide the eye: `GUIDE`, light grey;
+ * - the input bits of Part 2: `BIT_ONE` (dark) and `BIT_ZERO` (white) cells;
  * - compared series without a meaning of their own (trained and untrained, train and validation):
  *   `SERIES`, teal first and a muted grey-blue second. */
 
@@ -29,8 +31,12 @@ export const HIGHLIGHT = {
 } as const;
 
 export const REFERENCE = "#444444";
-/** Dash pattern of reference lines. */
+export const GUIDE = "#c4c4c4";
+export const BIT_ONE = "#222222";
+export const BIT_ZERO = "#ffffff";
+/** Dash pattern of reference lines; chance levels are dotted. */
 export const REFERENCE_DASH = "4,3";
+export const CHANCE_DASH = "2,3";
 
 /** A comparison pair: the series under study first, its comparison second. */
 export const SERIES = ["#1b7f79", "#8c8cb4"] as const;

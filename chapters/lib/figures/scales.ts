@@ -74,6 +74,13 @@ export function parseColor(css: string): [number, number, number, number] {
   return [Math.round(c.r), Math.round(c.g), Math.round(c.b), Math.round(c.opacity * 255)];
 }
 
+/** The opaque colour that `css` at `opacity` over white looks like, for a legend swatch of a translucent fill. */
+export function tint(css: string, opacity: number): string {
+  const c = rgb(css);
+  const mix = (v: number) => 255 + (v - 255) * opacity;
+  return rgb(mix(c.r), mix(c.g), mix(c.b)).formatHex();
+}
+
 /** Relative brightness (0–255) of a CSS colour, to choose dark or light text over it. */
 export function brightness(css: string): number {
   const [r, g, b] = parseColor(css);

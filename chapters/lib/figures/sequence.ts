@@ -5,7 +5,7 @@ import type { Node } from "./document.ts";
 import { rasterCells } from "./heatmap.ts";
 import { column, FULL_WIDTH, plot } from "./layout.ts";
 import { colorLegend } from "./legends.ts";
-import { REFERENCE } from "./palette.ts";
+import { BIT_ONE, BIT_ZERO, GUIDE, REFERENCE } from "./palette.ts";
 import type { ColorSpec } from "./scales.ts";
 
 export interface GridCell {
@@ -55,7 +55,7 @@ export function inputStrip(bits: readonly number[], options: { width: number; ti
     x: { type: "band", domain: cells.map((cell) => cell.step), axis: null },
     y: { axis: null },
     marks: [
-      Plot.cell(cells, { x: "step", fill: (d) => (d.bit ? "#222" : "#fff"), stroke: "#888", inset: 0.5 }),
+      Plot.cell(cells, { x: "step", fill: (d) => (d.bit ? BIT_ONE : BIT_ZERO), stroke: GUIDE, inset: 0.5 }),
       Plot.text(cells, {
         x: "step",
         text: "bit",
