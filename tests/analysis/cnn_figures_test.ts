@@ -1,20 +1,18 @@
 import assert from "node:assert/strict";
 import { cnnSetup } from "../../chapters/lib/cnn_setup.ts";
 import {
-  attributionFigure,
-  channelGrid,
-  confusionFigure,
-  exemplarFigure,
-  featureMapFigure,
-  firingFigure,
   kernelComparison,
   kernelNormFigure,
-  optimisedRow,
   orientationFigure,
-  probeFigure,
-  trainingCurves,
-} from "../../chapters/lib/cnn_figures.ts";
-import { markupSize } from "../../chapters/lib/plot.ts";
+} from "../../chapters/lib/figures/fig_11_filters.ts";
+import { featureMapFigure } from "../../chapters/lib/figures/fig_12_feature_maps.ts";
+import { channelGrid, firingFigure } from "../../chapters/lib/figures/fig_13_channels.ts";
+import { confusionFigure } from "../../chapters/lib/figures/fig_14_technical.ts";
+import { exemplarFigure, optimisedRow } from "../../chapters/lib/figures/fig_15_visualization.ts";
+import { attributionFigure } from "../../chapters/lib/figures/fig_16_attribution.ts";
+import { probeFigure } from "../../chapters/lib/figures/fig_17_probes.ts";
+import { trainingCurves } from "../../chapters/lib/figures/training.ts";
+import { markupSize } from "../../chapters/lib/figures/layout.ts";
 import { firstLayerSummary, kernelNorms } from "../../models/analysis/cnn/filters.ts";
 import {
   channelMaps,

@@ -1,19 +1,27 @@
 import assert from "node:assert/strict";
 import { showcaseSequences } from "../../chapters/lib/lstm_setup.ts";
+import { decode } from "fast-png";
+import { examplesFigure } from "../../chapters/lib/figures/fig_20_task.ts";
 import {
-  examplesFigure,
   GATE_COLOR,
-  logTicks,
   sequenceFigure,
   SHORT_UNIT_ORDER_LABEL,
-  signedColor,
-  trainingFigure,
   UNIT_ORDER_LABEL,
   unitHeatmap,
   unitTickEvery,
-} from "../../chapters/lib/lstm_plots.ts";
+} from "../../chapters/lib/figures/sequence.ts";
+import { logTicks, trainingCurves } from "../../chapters/lib/figures/training.ts";
+import { markupSize } from "../../chapters/lib/figures/layout.ts";
+import { colorize, signedColor } from "../../chapters/lib/figures/scales.ts";
 import { int, list, percent, plural, probability, scientific, signed } from "../../chapters/lib/lstm_text.ts";
-import { markupSize } from "../../chapters/lib/plot.ts";
+
+// deno-lint-ignore no-explicit-any
+const imageOf = (svg: any) => {
+  const image = svg.querySelector("image");
+  const href = String(image.getAttribute("href"));
+  const png = decode(Uint8Array.from(atob(href.split(",")[1]), (c) => c.charCodeAt(0)));
+  return { image, png };
+};
 
 const units = 6;
 const steps = 5;
@@ -23,16 +31,23 @@ const grid = Array.from({ length: units * steps }, (_, index) => ({
   value: (index % 7) / 7 - 0.4,
 }));
 
-Deno.test("a unit × time heatmap draws one cell per unit and step, in the requested unit order", () => {
+Deno.test("a unit × time heatmap is one image with a cell per unit and step, in the requested unit order", () => {
   const order = [5, 4, 3, 2, 1, 0];
-  const figure = unitHeatmap({ grid, color: signedColor("h", grid.map((c) => c.value)), title: "hidden" }, {
-    unitOrder: order,
-    width: 300,
-    height: 200,
-  });
+  const color = signedColor("h", grid.map((c) => c.value));
+  const figure = unitHeatmap({ grid, color, title: "hidden" }, { unitOrder: order, width: 300, height: 200 });
   const svg = [...figure.querySelectorAll("svg")].at(-1);
-  const rects = [...svg.querySelectorAll("g[aria-label=cell] rect")];
-  assert.equal(rects.length, units * steps);
+  assert.equal(svg.querySelectorAll("g[aria-label=cell] rect").length, 0);
+  const { png } = imageOf(svg);
+  const [cellWidth, cellHeight] = [png.width / steps, png.height / units];
+  assert.ok(Number.isInteger(cellWidth) && Number.isInteger(cellHeight));
+  const expected = colorize(grid.map((c) => c.value), color);
+  order.forEach((unit, row) => {
+    for (let step = 0; step < steps; step++) {
+      const at = ((row * cellHeight + cellHeight - 1) * png.width + step * cellWidth) * 4;
+      const want = (unit * steps + step) * 4;
+      assert.deepEqual(Array.from(png.data.slice(at, at + 4)), Array.from(expected.slice(want, want + 4)));
+    }
+  });
   const ticks = [...svg.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => t.textContent);
   assert.deepEqual(ticks, order.map(String));
 });
@@ -75,17 +90,21 @@ Deno.test("a heatmap of many units names a spaced subset of rows and says how th
   assert.equal(tallLabel?.textContent, UNIT_ORDER_LABEL);
 });
 
-Deno.test("heatmap cells tile their rows without gaps", () => {
+Deno.test("the heatmap image has one pixel per cell, fills the chart's frame and is scaled without blur", () => {
   const figure = unitHeatmap({ grid, color: GATE_COLOR, title: "gate" }, {
     unitOrder: [0, 1, 2, 3, 4, 5],
     width: 300,
+    height: 200,
   });
-  const rects = [...[...figure.querySelectorAll("svg")].at(-1).querySelectorAll("g[aria-label=cell] rect")];
-  const row = rects.filter((rect) => rect.getAttribute("y") === rects[0].getAttribute("y"))
-    .map((rect) => ({ x: Number(rect.getAttribute("x")), width: Number(rect.getAttribute("width")) }))
-    .sort((a, b) => a.x - b.x);
-  assert.equal(row.length, steps);
-  row.slice(1).forEach((cell, index) => assert.ok(cell.x <= row[index].x + row[index].width + 0.01));
+  const svg = [...figure.querySelectorAll("svg")].at(-1);
+  const { image, png } = imageOf(svg);
+  const frame = svg.querySelector('g[aria-label="frame"] rect') ??
+    svg.querySelector("rect[aria-label=frame]");
+  for (const key of ["x", "y", "width", "height"]) {
+    assert.equal(Number(image.getAttribute(key)), Number(frame.getAttribute(key)), key);
+  }
+  assert.equal(image.getAttribute("image-rendering"), "pixelated");
+  assert.deepEqual([png.width, png.height], [steps, units], "one pixel per cell");
 });
 
 Deno.test("a sequence figure stacks a legend, the input strip and every panel on one width", () => {
@@ -111,7 +130,9 @@ Deno.test("training and example figures render without a canvas and stay small",
     learningRate: 1e-3,
     seconds: 1,
   }));
-  assert.ok(markupSize(trainingFigure(history)) > 1000);
+  const curves = trainingCurves(history, { lossScale: "log", learningRate: true });
+  assert.ok(markupSize(curves) > 1000);
+  assert.equal([...curves.querySelectorAll("svg")].filter((svg) => svg.querySelector("path")).length, 3);
   const examples = examplesFigure([{ bits: [1, 1, 0], label: 1 }, { bits: [0, 0, 1], label: 0 }]);
   assert.equal(examples.querySelectorAll("g[aria-label=cell] rect").length, 6);
 });
