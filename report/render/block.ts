@@ -1,6 +1,7 @@
 import { lexMarkdown } from "../parse/markdown_syntax.ts";
 import type { BlockResult, CodeBlock, Output } from "../types.ts";
 import { badgeHtml } from "./badge.ts";
+import { plainText } from "./figure_access.ts";
 import { codeBlockHtml } from "./highlight.ts";
 import { FLOAT_NAMES } from "./numbering.ts";
 import { renderError, renderOutputs } from "./outputs.ts";
@@ -64,12 +65,11 @@ export function renderBlock(
       ? renderOutputs(consoleOutputs, context.sources, onDropped)
       : "";
     if (printed) parts.push(printed);
-    const caption = `<figcaption><span class="float-number">${
-      FLOAT_NAMES[float.kind]
-    } ${float.number}</span>${
-      float.caption ? ` ${captionHtml(block, float.caption, context)}` : ""
-    }</figcaption>`;
-    const content = renderOutputs(values, context.sources, onDropped);
+    const title = `${FLOAT_NAMES[float.kind]} ${float.number}`;
+    const text = float.caption ? captionHtml(block, float.caption, context) : "";
+    const caption = `<figcaption><span class="float-number">${title}</span>${text ? ` ${text}` : ""}</figcaption>`;
+    const name = `${title}.${text ? ` ${plainText(text)}` : ""}`;
+    const content = renderOutputs(values, context.sources, onDropped, name);
     if (outputs.length > 0) onOutputs?.(printed ? `${printed}\n${content}` : content);
     const inner = float.kind === "table" ? `${caption}\n${content}` : `${content}\n${caption}`;
     const origin = result?.provenance ? `\n${provenanceHtml(result.provenance)}` : "";
