@@ -60,8 +60,11 @@ export function isGraphic(html: string): boolean {
 
 const GROUP_LABEL = /<g\b([^>]*?)\saria-label="([^"]*)"([^>]*)>/g;
 const TICK_CLASS = /<g\b([^>]*\sclass="tick"[^>]*)>/g;
+/** A drawing inside the named wrapper: the wrapper is the one image, so its drawings are not announced again. */
+const DRAWING = /<(svg|img)\b([^>]*?)(\s*\/)?>/g;
 
-/** The markup with Plot's default group labels removed and decorative groups `aria-hidden`. */
+/** The markup with Plot's default group labels removed; decorative groups and the drawings themselves (named
+ * by their wrapper) `aria-hidden`. */
 export function quietGraphic(html: string): string {
   return html
     .replace(GROUP_LABEL, (whole, before: string, label: string, after: string) => {
@@ -71,7 +74,9 @@ export function quietGraphic(html: string): string {
       return `<g${rest}${hidden && !/\saria-hidden=/.test(rest) ? ' aria-hidden="true"' : ""}>`;
     })
     .replace(TICK_CLASS, (whole, attributes: string) =>
-      /\saria-hidden=/.test(attributes) ? whole : `<g${attributes} aria-hidden="true">`);
+      /\saria-hidden=/.test(attributes) ? whole : `<g${attributes} aria-hidden="true">`)
+    .replace(DRAWING, (whole, tag: string, attributes: string, slash = "") =>
+      /\saria-hidden=/.test(attributes) ? whole : `<${tag}${attributes} aria-hidden="true"${slash}>`);
 }
 
 /** Texts of the `<text>` elements inside each group labelled `label` (in order, duplicates once). */
@@ -99,9 +104,12 @@ function list(items: readonly string[], most = 6): string {
 export function describeGraphic(html: string): string {
   const labels = [...html.matchAll(/aria-label="([^"]*)"/g)].map((match) => match[1]);
   const marks = [...new Set(labels.filter((label) => label in MARK_NOUNS).map((label) => MARK_NOUNS[label]))];
-  const parts: string[] = [];
+  const title = [...html.matchAll(/<h[2-4]\b[^>]*>([\s\S]*?)<\/h[2-4]>/g)].map((match) => plainText(match[1]))
+    .filter(Boolean).join(", ");
   const charts = (html.match(/<svg\b[^>]*\sclass="plot-[a-z0-9]+"/g) ?? []).length;
-  if (marks.length > 0) parts.push(`${charts > 1 ? `${charts} charts` : "chart"} of ${list(marks)}`);
+  const kind = marks.length > 0 ? `${charts > 1 ? `${charts} charts` : "chart"} of ${list(marks)}` : "";
+  const parts: string[] = [];
+  if (kind || title) parts.push(`${kind || "graphic"}${title ? ` titled “${title}”` : ""}`);
   for (const axis of ["x", "y"]) {
     const title = groupTexts(html, `${axis}-axis label`)[0];
     if (title) parts.push(`${axis} axis: ${title}`);

@@ -68,6 +68,7 @@ Deno.test("only graphics become images; names fall back to the content or a plai
   assert.equal(graphicName("<svg></svg>", "Figure 2. Squares."), "Figure 2. Squares.");
   assert.equal(plainText(`<em>Mean</em> &amp; <a href="#x">max</a>\n value`), "Mean & max value");
   assert.match(rendered(`<svg aria-label="dot"><g aria-label="dot"></g></svg>`), /aria-label="Chart of dots\."/);
+  assert.match(rendered(`<img src="data:image/png;base64,AA==" alt="">`), /<img [^>]*aria-hidden="true"/);
 });
 
 Deno.test("print zoom lifts a figure's smallest text to 7 pt", () => {
