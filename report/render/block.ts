@@ -67,7 +67,9 @@ export function renderBlock(
     if (printed) parts.push(printed);
     const title = `${FLOAT_NAMES[float.kind]} ${float.number}`;
     const text = float.caption ? captionHtml(block, float.caption, context) : "";
-    const caption = `<figcaption><span class="float-number">${title}</span>${text ? ` ${text}` : ""}</figcaption>`;
+    const caption = `<figcaption><span class="float-number">${title}</span>${
+      text ? ` ${text}` : ""
+    }</figcaption>`;
     const name = `${title}.${text ? ` ${plainText(text)}` : ""}`;
     const content = renderOutputs(values, context.sources, onDropped, name);
     if (outputs.length > 0) onOutputs?.(printed ? `${printed}\n${content}` : content);

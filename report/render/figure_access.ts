@@ -73,10 +73,16 @@ export function quietGraphic(html: string): string {
       const rest = `${before}${after}`;
       return `<g${rest}${hidden && !/\saria-hidden=/.test(rest) ? ' aria-hidden="true"' : ""}>`;
     })
-    .replace(TICK_CLASS, (whole, attributes: string) =>
-      /\saria-hidden=/.test(attributes) ? whole : `<g${attributes} aria-hidden="true">`)
-    .replace(DRAWING, (whole, tag: string, attributes: string, slash = "") =>
-      /\saria-hidden=/.test(attributes) ? whole : `<${tag}${attributes} aria-hidden="true"${slash}>`);
+    .replace(
+      TICK_CLASS,
+      (whole, attributes: string) =>
+        /\saria-hidden=/.test(attributes) ? whole : `<g${attributes} aria-hidden="true">`,
+    )
+    .replace(
+      DRAWING,
+      (whole, tag: string, attributes: string, slash = "") =>
+        /\saria-hidden=/.test(attributes) ? whole : `<${tag}${attributes} aria-hidden="true"${slash}>`,
+    );
 }
 
 /** Texts of the `<text>` elements inside each group labelled `label` (in order, duplicates once). */
@@ -135,7 +141,9 @@ export function graphicName(html: string, caption?: string): string {
   const title = caption?.trim().replace(/\.$/, "");
   if (title && description) return `${title}. ${description[0].toUpperCase()}${description.slice(1)}.`;
   if (title) return `${title}.`;
-  return description ? `${description[0].toUpperCase()}${description.slice(1)}.` : "Graphic without a caption.";
+  return description
+    ? `${description[0].toUpperCase()}${description.slice(1)}.`
+    : "Graphic without a caption.";
 }
 
 /** `role="img" aria-label="…"` for a graphic's wrapper, with the attribute value escaped. */

@@ -92,7 +92,10 @@ Deno.test({
       assert.equal(print.code, "avoid", "code is not split");
       assert.deepEqual(print.parts, ["auto", "page"], "a new page before each part after the first");
       assert.deepEqual(print.laterChapter, ["auto"], "chapters within a part flow on");
-      assert.ok(Math.abs(parseFloat(print.fontSize) - (10 * 96) / 72) < 0.01, `10 pt text, not ${print.fontSize}`);
+      assert.ok(
+        Math.abs(parseFloat(print.fontSize) - (10 * 96) / 72) < 0.01,
+        `10 pt text, not ${print.fontSize}`,
+      );
 
       await page.send("Emulation.setEmulatedMedia", { media: "screen" });
       await page.send("Emulation.setDeviceMetricsOverride", {

@@ -67,14 +67,23 @@ Deno.test("only graphics become images; names fall back to the content or a plai
   assert.equal(graphicName("<svg></svg>"), "Graphic without a caption.");
   assert.equal(graphicName("<svg></svg>", "Figure 2. Squares."), "Figure 2. Squares.");
   assert.equal(plainText(`<em>Mean</em> &amp; <a href="#x">max</a>\n value`), "Mean & max value");
-  assert.match(rendered(`<svg aria-label="dot"><g aria-label="dot"></g></svg>`), /aria-label="Chart of dots\."/);
+  assert.match(
+    rendered(`<svg aria-label="dot"><g aria-label="dot"></g></svg>`),
+    /aria-label="Chart of dots\."/,
+  );
   assert.match(rendered(`<img src="data:image/png;base64,AA==" alt="">`), /<img [^>]*aria-hidden="true"/);
 });
 
 Deno.test("print zoom lifts a figure's smallest text to 7 pt", () => {
-  assert.equal(smallestFontPx(`<svg font-size="10" style="font-size:8px"><text font-size="9">a</text></svg>`), 8);
+  assert.equal(
+    smallestFontPx(`<svg font-size="10" style="font-size:8px"><text font-size="9">a</text></svg>`),
+    8,
+  );
   assert.equal(printZoom(samplePlot("8px")), 1.17);
   assert.equal(printZoom(samplePlot()), undefined, "Plot's 10 px prints at 7.5 pt");
   assert.equal(printZoom("<svg></svg>"), undefined);
-  assert.match(rendered(samplePlot("8px")), /<div class="output html" role="img" aria-label="[^"]*" style="--print-zoom:1\.17">/);
+  assert.match(
+    rendered(samplePlot("8px")),
+    /<div class="output html" role="img" aria-label="[^"]*" style="--print-zoom:1\.17">/,
+  );
 });
