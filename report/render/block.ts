@@ -72,7 +72,9 @@ export function renderBlock(
     }</figcaption>`;
     const name = `${title}.${text ? ` ${plainText(text)}` : ""}`;
     const content = renderOutputs(values, context.sources, onDropped, name);
-    if (outputs.length > 0) onOutputs?.(printed ? `${printed}\n${content}` : content);
+    // The data fingerprint leaves out the figure's name (its number and caption), as it leaves out the caption.
+    const data = values.length > 0 ? renderOutputs(values, context.sources) : "";
+    if (outputs.length > 0) onOutputs?.(printed ? `${printed}\n${data}` : data);
     const inner = float.kind === "table" ? `${caption}\n${content}` : `${content}\n${caption}`;
     const origin = result?.provenance ? `\n${provenanceHtml(result.provenance)}` : "";
     parts.push(`<figure class="float ${float.kind}" id="${label}">\n${inner}${origin}\n</figure>`);
