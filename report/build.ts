@@ -15,9 +15,9 @@ import {
   type RenderedChapter,
 } from "./render/chapter.ts";
 import { checkReferences, numberFloats, type Numbering } from "./render/numbering.ts";
-import { type AppendixSection, renderPage, type Template } from "./render/page.ts";
+import { type AppendixSection, type PageChapter, renderPage, type Template } from "./render/page.ts";
 import { Slugger } from "./render/slug.ts";
-import { runChapters } from "./schedule.ts";
+import { partOf, runChapters } from "./schedule.ts";
 import type { BuildReporter } from "./terminal.ts";
 import type { Chapter, ChapterResult } from "./types.ts";
 
@@ -300,11 +300,10 @@ async function renderReport(
   const render = extensions.renderChapter ??
     (async (chapter: Chapter, result: ChapterResult, context: ChapterRenderContext) =>
       renderChapter(chapter, result.full ? await result.full() : result, context));
-  const rendered: RenderedChapter[] = [];
+  const rendered: PageChapter[] = [];
   for (const [index, { chapter, result }] of executed.entries()) {
-    rendered.push(
-      await render(chapter, result, { numbering, slugger, sources, isTitleChapter: index === 0 }),
-    );
+    const context = { numbering, slugger, sources, isTitleChapter: index === 0 };
+    rendered.push({ ...await render(chapter, result, context), part: partOf(chapter.name) });
   }
   for (const entry of rendered.flatMap((chapter) => chapter.dropped)) reporter.info(formatDroppedHtml(entry));
   const first = executed[0].chapter;

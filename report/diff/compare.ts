@@ -102,6 +102,7 @@ interface Element {
   textContent: string | null;
   cloneNode(deep: boolean): Element;
   remove(): void;
+  removeAttribute(name: string): void;
   querySelector(selector: string): Element | null;
   querySelectorAll(selector: string): Iterable<Element>;
 }
@@ -117,6 +118,10 @@ function floatContent(document: Doc, label: string): Element | undefined {
   if (!figure) return undefined;
   const copy = figure.cloneNode(true);
   for (const element of copy.querySelectorAll("figcaption, details.provenance")) element.remove();
+  // A graphic's accessible name repeats its number and caption (report/render/figure_access.ts).
+  for (const element of copy.querySelectorAll('[role="img"][aria-label]')) {
+    element.removeAttribute("aria-label");
+  }
   return copy;
 }
 

@@ -1,6 +1,7 @@
 import { lexMarkdown } from "../parse/markdown_syntax.ts";
 import type { BlockResult, CodeBlock, Output } from "../types.ts";
 import { badgeHtml } from "./badge.ts";
+import { plainText } from "./figure_access.ts";
 import { codeBlockHtml } from "./highlight.ts";
 import { FLOAT_NAMES } from "./numbering.ts";
 import { renderError, renderOutputs } from "./outputs.ts";
@@ -64,13 +65,16 @@ export function renderBlock(
       ? renderOutputs(consoleOutputs, context.sources, onDropped)
       : "";
     if (printed) parts.push(printed);
-    const caption = `<figcaption><span class="float-number">${
-      FLOAT_NAMES[float.kind]
-    } ${float.number}</span>${
-      float.caption ? ` ${captionHtml(block, float.caption, context)}` : ""
+    const title = `${FLOAT_NAMES[float.kind]} ${float.number}`;
+    const text = float.caption ? captionHtml(block, float.caption, context) : "";
+    const caption = `<figcaption><span class="float-number">${title}</span>${
+      text ? ` ${text}` : ""
     }</figcaption>`;
-    const content = renderOutputs(values, context.sources, onDropped);
-    if (outputs.length > 0) onOutputs?.(printed ? `${printed}\n${content}` : content);
+    const name = `${title}.${text ? ` ${plainText(text)}` : ""}`;
+    const content = renderOutputs(values, context.sources, onDropped, name);
+    // The data fingerprint leaves out the figure's name (its number and caption), as it leaves out the caption.
+    const data = values.length > 0 ? renderOutputs(values, context.sources) : "";
+    if (outputs.length > 0) onOutputs?.(printed ? `${printed}\n${data}` : data);
     const inner = float.kind === "table" ? `${caption}\n${content}` : `${content}\n${caption}`;
     const origin = result?.provenance ? `\n${provenanceHtml(result.provenance)}` : "";
     parts.push(`<figure class="float ${float.kind}" id="${label}">\n${inner}${origin}\n</figure>`);

@@ -2,7 +2,9 @@ import { codeFrame } from "../code_frame.ts";
 import { formatLocation } from "../errors.ts";
 import type { ConsoleStream, Output, SerializedError, TableCell } from "../types.ts";
 import { escapeHtml } from "./escape.ts";
+import { graphicAttributes, isGraphic, quietGraphic } from "./figure_access.ts";
 import { highlight } from "./highlight.ts";
+import { printZoomStyle } from "./print_zoom.ts";
 import { safeOutputHtml } from "./sanitize.ts";
 
 /** Looks up the text of a project file by path (chapters), for code frames in error boxes. */
@@ -14,11 +16,13 @@ type ConsoleOutput = Extract<Output, { kind: "console" }>;
 export type DroppedListener = (dropped: string[]) => void;
 
 /** A block's outputs as HTML; consecutive console lines share one box, each stream styled apart. HTML/SVG
- * outputs not yet sanitised are sanitised here; what that removed goes to `onDropped`. */
+ * outputs not yet sanitised are sanitised here; what that removed goes to `onDropped`. `caption` (plain text,
+ * e.g. "Figure 3. Kernel norms …") opens the accessible name of each graphic among them. */
 export function renderOutputs(
   outputs: readonly Output[],
   sources: SourceLookup,
   onDropped?: DroppedListener,
+  caption?: string,
 ): string {
   const parts: string[] = [];
   let consoleRun: ConsoleOutput[] = [];
@@ -32,7 +36,7 @@ export function renderOutputs(
       continue;
     }
     flush();
-    parts.push(renderOutput(output, sources, onDropped));
+    parts.push(renderOutput(output, sources, onDropped, caption));
   }
   flush();
   return parts.join("\n");
@@ -64,7 +68,12 @@ function renderConsole(lines: readonly ConsoleOutput[]): string {
   return `<pre class="output console">${shown.join("\n")}</pre>`;
 }
 
-export function renderOutput(output: Output, sources: SourceLookup, onDropped?: DroppedListener): string {
+export function renderOutput(
+  output: Output,
+  sources: SourceLookup,
+  onDropped?: DroppedListener,
+  caption?: string,
+): string {
   switch (output.kind) {
     case "console":
       return renderConsole([output]);
@@ -73,7 +82,7 @@ export function renderOutput(output: Output, sources: SourceLookup, onDropped?: 
     case "scalar":
       return `<pre class="output scalar">${escapeHtml(output.text)}</pre>`;
     case "html":
-      return `<div class="output html">${safeOutputHtml(output, onDropped)}</div>`;
+      return graphicHtml(safeOutputHtml(output, onDropped), caption);
     case "json":
       return `<pre class="output json"><code class="hljs">${highlight(output.text, "json")}</code></pre>`;
     case "table":
@@ -87,6 +96,14 @@ export function renderOutput(output: Output, sources: SourceLookup, onDropped?: 
     case "error":
       return renderError(output.error, sources);
   }
+}
+
+/** A sanitised HTML output in its wrapper; a graphic is one image with a name (`figure_access.ts`) and, in
+ * print, enlarged where its text would be too small (`print_zoom.ts`). */
+function graphicHtml(html: string, caption?: string): string {
+  if (!isGraphic(html)) return `<div class="output html">${html}</div>`;
+  const attributes = `${graphicAttributes(html, caption)}${printZoomStyle(html)}`;
+  return `<div class="output html"${attributes}>${quietGraphic(html)}</div>`;
 }
 
 /** Integers as they are; other numbers to six significant digits, so columns stay readable. */

@@ -14,10 +14,17 @@ export interface AppendixSection {
   html: string;
 }
 
+/** A rendered chapter with the part it belongs to (`partOf` in report/schedule.ts). */
+export interface PageChapter extends RenderedChapter {
+  part?: string;
+}
+
 export interface PageInput {
   title: string;
   description?: string;
-  chapters: readonly RenderedChapter[];
+  /** In reading order; consecutive chapters of one part share a `<div class="part">` (print starts each part,
+   * and the appendix, on a new page; chapters within a part flow on). */
+  chapters: readonly PageChapter[];
   /** A section after the chapters (e.g. the build summary), already HTML, listed in the contents. */
   appendix?: AppendixSection;
 }
@@ -64,6 +71,20 @@ export function renderToc(chapters: readonly RenderedChapter[], appendix?: Appen
   }\n</ol>\n</nav>`;
 }
 
+/** The chapters, each run of one part wrapped in `<div class="part" data-part="…">`. */
+export function renderParts(chapters: readonly PageChapter[]): string {
+  const groups: { part: string; html: string[] }[] = [];
+  for (const chapter of chapters) {
+    const part = chapter.part ?? "";
+    const last = groups.at(-1);
+    if (last && last.part === part) last.html.push(chapter.html);
+    else groups.push({ part, html: [chapter.html] });
+  }
+  return groups.map(({ part, html }) =>
+    `<div class="part" data-part="${escapeHtml(part)}">\n${html.join("\n")}\n</div>`
+  ).join("\n");
+}
+
 export function renderPage(template: Template, input: PageInput): string {
   const description = input.description ? `<p class="subtitle">${escapeHtml(input.description)}</p>` : "";
   return fillTemplate(withContentSecurityPolicy(template.html), {
@@ -73,7 +94,7 @@ export function renderPage(template: Template, input: PageInput): string {
     }</h1>\n${description}\n</header>`,
     styles: `<style>\n${template.css}</style>\n<style media="print">\n${template.printCss}</style>`,
     toc: renderToc(input.chapters, input.appendix),
-    content: input.chapters.map((chapter) => chapter.html).join("\n"),
+    content: renderParts(input.chapters),
     appendix: input.appendix?.html ?? "",
   });
 }

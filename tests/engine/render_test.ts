@@ -32,7 +32,7 @@ Deno.test("escaping: every captured text kind is HTML-escaped", () => {
 
 Deno.test("escaping: DOM output is inlined as sanitised HTML, camelCase SVG attributes kept", () => {
   const html = renderOutput({ kind: "html", html: '<svg viewBox="0 0 1 1"><rect/></svg>' }, noSources);
-  assert.ok(html.includes('<svg viewBox="0 0 1 1"><rect></rect></svg>'));
+  assert.ok(html.includes('<svg viewBox="0 0 1 1" aria-hidden="true"><rect></rect></svg>'), html);
 });
 
 Deno.test("outputs: consecutive console lines share one box, streams stay apart", () => {
