@@ -261,7 +261,7 @@ export async function runBuild(
     htmlPath,
     pdfPath: htmlPath.replace(/\.html$/, ".pdf"),
     pageSize: command.pageSize,
-    stampPath: join(cacheDir, "pdf-stamp.json"),
+    cacheDir,
     signal,
   });
   run.pdfSeconds = (effects.now() - pdfStarted) / 1000;
