@@ -132,7 +132,8 @@ Deno.test("the report is cut where print CSS starts a page: front with what prec
   assert.match(pieces[2].html, /href="https:\/\/pdf-piece\.invalid\/#one">back/);
   assert.match(pieces[2].html, /<div hidden><a href="#two"><\/a><a href="#two-a"><\/a><\/div>/);
   assert.doesNotMatch(pieces[1].html, /Intro|Two A|Built/);
-  for (const piece of pieces) assert.match(piece.html, /<\/main>[\s\S]*<\/article><\/body><\/html>$/);
+  for (const piece of pieces.slice(0, -1)) assert.match(piece.html, /<\/main>[\s\S]*<\/article><\/body><\/html>$/);
+  assert.doesNotMatch(pieces[3].html, /<main>/);
 });
 
 Deno.test({
@@ -303,9 +304,12 @@ Deno.test({
   async fn() {
     const { buildScratch, editFile, removeScratch, scratchProject } = await import("./cache/e2e_project.ts");
     const project = await scratchProject();
+    // Other builds on this machine may be printing too: only new Chromium processes count.
+    const before = new Set(processesMentioning("report-pdf-profile-"));
     try {
       const first = printed((await buildScratch(project, { pdf: "required", reproducible: true })).run.pdf);
-      assert.equal(first.pieces, 4, "front, alpha, beta, appendix");
+      // Alpha, the first chapter, has no h1 of its own (its title is the report's): it stays with the front.
+      assert.equal(first.pieces, 3, "front with alpha, beta, appendix");
       const pdfPath = join(project.outDir, "report.pdf");
       const whole = await printToPdf({
         htmlPath: join(project.outDir, "report.html"),
@@ -317,11 +321,12 @@ Deno.test({
       assert.equal(pages, wholePages);
       assert.equal(first.pages, pages);
       const texts = await pageTexts(pdfPath, pages);
-      assert.doesNotMatch(texts[0], new RegExp(`\\b1 / ${pages}\\b`));
-      texts.slice(1).forEach((text, index) => assert.match(text, new RegExp(`\\b${index + 2} / ${pages}\\b`)));
+      assert.doesNotMatch(texts[0], new RegExp(`\\b1 ?/ ?${pages}\\b`));
+      texts.slice(1).forEach((text, index) => assert.match(text, new RegExp(`\\b${index + 2} ?/ ?${pages}\\b`)));
       // Contents: each entry's number is the page its heading is printed on.
       const pageWith = (needle: RegExp) => texts.findIndex((text, index) => index > 0 && needle.test(text)) + 1;
-      for (const [entry, heading] of [["Alpha", /^\s*Alpha\s*$/m], ["Beta", /^\s*Beta\s*$/m]] as const) {
+      const entries = [["Beta", /^\s*Beta\s*$/m], ["How this report was built", /^\s*How this report was built\s*$/m]];
+      for (const [entry, heading] of entries as [string, RegExp][]) {
         const number = new RegExp(`${entry}\\s+(\\d+)\\s*$`, "m").exec(texts[0]);
         assert.ok(number, `contents entry ${entry} has a page number:\n${texts[0]}`);
         assert.equal(Number(number[1]), pageWith(heading), entry);
@@ -340,7 +345,8 @@ Deno.test({
       await Deno.remove(join(project.cacheDir, "pdf"), { recursive: true });
       await Deno.remove(join(project.cacheDir, "pdf-stamp.json"));
       const again = printed((await buildScratch(project, { pdf: "required", reproducible: true })).run.pdf);
-      assert.equal(again.printed, 4);
+      // Without a remembered layout the front may be printed twice (its own headings' pages come from itself).
+      assert.ok(again.printed >= 3);
       assert.deepEqual(await Deno.readFile(pdfPath), bytes);
 
       // A prose edit reprints only its own piece.
@@ -348,7 +354,7 @@ Deno.test({
       const edited = printed((await buildScratch(project, { pdf: "required", reproducible: true })).run.pdf);
       assert.equal(edited.printed, 1);
       assert.match(await run("pdftotext", [pdfPath, "-"]), /We count; there are/);
-      assert.deepEqual(processesMentioning("report-pdf-profile-"), []);
+      assert.deepEqual(processesMentioning("report-pdf-profile-").filter((pid) => !before.has(pid)), []);
     } finally {
       await removeScratch(project);
     }

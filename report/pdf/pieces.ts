@@ -45,31 +45,22 @@ function find(html: string, pattern: RegExp, from = 0): { start: number; end: nu
   return { start: match.index, end: match.index + match[0].length };
 }
 
-/** The top-level `<section>`s of a fragment, each from its opening tag to its closing tag; text between them
- * is kept with the section after it (or the last one). */
-function topLevelSections(fragment: string): string[] {
-  const sections: string[] = [];
-  const tag = /<(\/?)section\b[^>]*>/gi;
+/** Where each top-level `<section>` of `html[from, to)` starts. */
+function topLevelSectionStarts(html: string, from: number, to: number): number[] {
+  const starts: number[] = [];
+  const tag = /<(\/?)section\b[^>]*>/g;
+  tag.lastIndex = from;
   let depth = 0;
-  let from = 0;
-  for (let match = tag.exec(fragment); match; match = tag.exec(fragment)) {
+  for (let match = tag.exec(html); match && match.index < to; match = tag.exec(html)) {
+    if (depth === 0 && !match[1]) starts.push(match.index);
     depth += match[1] ? -1 : 1;
-    if (depth === 0) {
-      sections.push(fragment.slice(from, match.index + match[0].length));
-      from = match.index + match[0].length;
-    }
   }
-  const rest = fragment.slice(from);
-  if (rest.trim() !== "" || sections.length === 0) {
-    if (sections.length > 0) sections[sections.length - 1] += rest;
-    else sections.push(rest);
-  }
-  return sections;
+  return starts;
 }
 
 /** Whether a chapter section opens with an `h1` (print CSS starts a page before it). */
-function startsPage(section: string): boolean {
-  return /^\s*<section\b[^>]*>\s*<h1\b/i.test(section);
+function startsPage(html: string, at: number): boolean {
+  return /^<section\b[^>]*>\s*<h1\b/.test(html.slice(at, at + 500));
 }
 
 /** Ids of elements in a fragment. */
@@ -77,22 +68,22 @@ function idsIn(fragment: string): Set<string> {
   return new Set([...fragment.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]));
 }
 
-/** Gives every heading an id and lists them. */
-function withHeadingIds(
-  fragment: string,
-  counter: { next: number },
-): { html: string; headings: Heading[] } {
-  const headings: Heading[] = [];
-  const html = fragment.replace(
-    /<h([1-6])\b([^>]*)>([\s\S]*?)<\/h\1>/gi,
-    (whole, level: string, attributes: string, inner: string) => {
-      const existing = /\sid="([^"]+)"/.exec(attributes)?.[1];
-      const id = existing ?? `pdf-heading-${counter.next++}`;
-      headings.push({ level: Number(level), id, text: textOf(inner) });
-      return existing ? whole : `<h${level} id="${id}"${attributes}>${inner}</h${level}>`;
-    },
-  );
-  return { html, headings };
+/** Gives every heading an id. */
+function withHeadingIds(html: string): string {
+  let next = 1;
+  return html.replace(/<h([1-6])\b([^>]*)>/g, (whole, level: string, attributes: string) => {
+    if (/\sid="/.test(attributes)) return whole;
+    return `<h${level} id="pdf-heading-${next++}"${attributes}>`;
+  });
+}
+
+/** The headings of a fragment (each has an id by now), in order. */
+function headingsIn(fragment: string): Heading[] {
+  return [...fragment.matchAll(/<h([1-6])\b[^>]*\sid="([^"]+)"[^>]*>([\s\S]*?)<\/h\1>/g)].map((match) => ({
+    level: Number(match[1]),
+    id: match[2],
+    text: textOf(match[3]),
+  }));
 }
 
 /** Print rules every piece gets: no footer (numbers are stamped after the merge), the contents' page column. */
@@ -101,47 +92,41 @@ const PIECE_CSS = `@page { @bottom-center { content: none; } }
 .toc .pdf-toc-page { float: right; width: 3em; text-align: right; font-variant-numeric: tabular-nums; }`;
 
 /** Cuts the written report into pieces; `extraCss` (e.g. the page size) is added to each. */
-export function cutIntoPieces(html: string, extraCss = ""): Piece[] {
-  const article = find(html, /<article\b[^>]*>/gi);
-  const main = find(html, /<main\b[^>]*>/gi, article.end);
-  const mainClose = find(html, /<\/main>/gi, main.end);
-  const articleClose = find(html, /<\/article>/gi, mainClose.end);
-  const parts: { name: string; content: string }[] = [
-    { name: "front", content: html.slice(article.end, main.end) },
-  ];
-  for (const section of topLevelSections(html.slice(main.end, mainClose.start))) {
-    const name = /data-chapter="([^"]+)"/.exec(section)?.[1] ?? `section-${parts.length}`;
-    if (startsPage(section)) parts.push({ name, content: `<main>${section}` });
-    else parts[parts.length - 1].content += section;
+export function cutIntoPieces(report: string, extraCss = ""): Piece[] {
+  const html = withHeadingIds(report);
+  const article = find(html, /<article\b[^>]*>/g);
+  const main = find(html, /<main\b[^>]*>/g, article.end);
+  const mainClose = find(html, /<\/main>/g, main.end);
+  const articleClose = find(html, /<\/article>/g, mainClose.end);
+  // Each piece is one stretch of the page: [start, end), wrapped in <main> when it is a chapter.
+  const parts: { name: string; start: number; inMain: boolean }[] = [{ name: "front", start: article.end, inMain: false }];
+  for (const start of topLevelSectionStarts(html, main.end, mainClose.start)) {
+    if (!startsPage(html, start)) continue;
+    const name = /^<section\b[^>]*data-chapter="([^"]+)"/.exec(html.slice(start, start + 500))?.[1];
+    parts.push({ name: name ?? `section-${parts.length}`, start, inMain: true });
   }
-  const after = html.slice(mainClose.start, articleClose.start);
-  const appendix = after.replace(/^<\/main>/i, "");
-  if (/^\s*<section\b[^>]*class="build-summary"/i.test(appendix)) {
-    parts[parts.length - 1].content += "</main>";
-    parts.push({ name: "appendix", content: `<main></main>${appendix}` });
-  } else {
-    parts[parts.length - 1].content += after;
-  }
-  const head = html.slice(0, article.end);
+  const appendix = /^\s*<section\b[^>]*class="build-summary"/.exec(html.slice(mainClose.end, mainClose.end + 500));
+  // The appendix's own page break needs no empty <main> before it (its box would make that a blank page).
+  if (appendix) parts.push({ name: "appendix", start: mainClose.end, inMain: false });
+  const head = withPrintCss(html.slice(0, article.end), `${PIECE_CSS}\n${extraCss}`);
   const tail = html.slice(articleClose.start);
-  const counter = { next: 1 };
-  const withIds = parts.map((part) => {
-    const closed = part.content.includes("</main>") ? part.content : `${part.content}</main>`;
-    return { name: part.name, ...withHeadingIds(closed, counter) };
-  });
   const linked = new Set([...html.matchAll(/href="#([^"]+)"/g)].map((match) => match[1]));
-  return withIds.map(({ name, html: content, headings }) => {
+  return parts.map(({ name, start, inMain }, index) => {
+    const end = index + 1 < parts.length ? parts[index + 1].start : articleClose.start;
+    // A piece that ends inside <main> closes it; the last chapter's stretch already holds </main>.
+    const closesMain = (inMain || index === 0) && (end <= mainClose.start);
+    const content = (inMain ? "<main>" : "") + html.slice(start, end) + (closesMain ? "</main>" : "");
     const own = idsIn(content);
     const local = content.replace(
       /href="#([^"]+)"/g,
       (whole, id: string) => own.has(id) ? whole : `href="${CROSS_PIECE_PREFIX}${id}"`,
     );
+    const headings = headingsIn(content);
     // Chromium names a destination only for targets of a link in the same page: hidden links to every heading
     // and every linked target of this piece make it name them all.
-    const targets = [...new Set([...headings.map((heading) => heading.id), ...[...own].filter((id) => linked.has(id))])];
-    const anchors = `<div hidden>${targets.map((id) => `<a href="#${id}"></a>`).join("")}</div>`;
-    const page = withPrintCss(head, `${PIECE_CSS}\n${extraCss}`) + local + anchors + tail;
-    return { name, html: page, headings };
+    const targets = new Set([...headings.map((heading) => heading.id), ...[...own].filter((id) => linked.has(id))]);
+    const anchors = `<div hidden>${[...targets].map((id) => `<a href="#${id}"></a>`).join("")}</div>`;
+    return { name, html: head + local + anchors + tail, headings };
   });
 }
 
