@@ -132,7 +132,9 @@ Deno.test("the report is cut where print CSS starts a page: front with what prec
   assert.match(pieces[2].html, /href="https:\/\/pdf-piece\.invalid\/#one">back/);
   assert.match(pieces[2].html, /<div hidden><a href="#two"><\/a><a href="#two-a"><\/a><\/div>/);
   assert.doesNotMatch(pieces[1].html, /Intro|Two A|Built/);
-  for (const piece of pieces.slice(0, -1)) assert.match(piece.html, /<\/main>[\s\S]*<\/article><\/body><\/html>$/);
+  for (const piece of pieces.slice(0, -1)) {
+    assert.match(piece.html, /<\/main>[\s\S]*<\/article><\/body><\/html>$/);
+  }
   assert.doesNotMatch(pieces[3].html, /<main>/);
 });
 
@@ -297,7 +299,8 @@ function printed(step: PdfStep | undefined) {
 }
 
 Deno.test({
-  name: "printed in pieces: same pages as a whole print, numbers stamped, contents numbered, links across pieces",
+  name:
+    "printed in pieces: same pages as a whole print, numbers stamped, contents numbered, links across pieces",
   ignore: skipReason !== undefined,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -322,10 +325,16 @@ Deno.test({
       assert.equal(first.pages, pages);
       const texts = await pageTexts(pdfPath, pages);
       assert.doesNotMatch(texts[0], new RegExp(`\\b1 ?/ ?${pages}\\b`));
-      texts.slice(1).forEach((text, index) => assert.match(text, new RegExp(`\\b${index + 2} ?/ ?${pages}\\b`)));
+      texts.slice(1).forEach((text, index) =>
+        assert.match(text, new RegExp(`\\b${index + 2} ?/ ?${pages}\\b`))
+      );
       // Contents: each entry's number is the page its heading is printed on.
-      const pageWith = (needle: RegExp) => texts.findIndex((text, index) => index > 0 && needle.test(text)) + 1;
-      const entries = [["Beta", /^\s*Beta\s*$/m], ["How this report was built", /^\s*How this report was built\s*$/m]];
+      const pageWith = (needle: RegExp) =>
+        texts.findIndex((text, index) => index > 0 && needle.test(text)) + 1;
+      const entries = [["Beta", /^\s*Beta\s*$/m], [
+        "How this report was built",
+        /^\s*How this report was built\s*$/m,
+      ]];
       for (const [entry, heading] of entries as [string, RegExp][]) {
         const number = new RegExp(`${entry}\\s+(\\d+)\\s*$`, "m").exec(texts[0]);
         assert.ok(number, `contents entry ${entry} has a page number:\n${texts[0]}`);
@@ -350,7 +359,10 @@ Deno.test({
       assert.deepEqual(await Deno.readFile(pdfPath), bytes);
 
       // A prose edit reprints only its own piece.
-      await editFile(join(project.chapters, "02-beta.md"), (text) => text.replace("There are", "We count; there are"));
+      await editFile(
+        join(project.chapters, "02-beta.md"),
+        (text) => text.replace("There are", "We count; there are"),
+      );
       const edited = printed((await buildScratch(project, { pdf: "required", reproducible: true })).run.pdf);
       assert.equal(edited.printed, 1);
       assert.match(await run("pdftotext", [pdfPath, "-"]), /We count; there are/);

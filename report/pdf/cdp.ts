@@ -152,7 +152,9 @@ function connect(socket: WebSocket, cleanUp: () => Promise<void>, exited: () => 
       if (data.error) reply?.reject(new Error(`${data.error.message} (${data.error.code})`));
       else reply?.resolve(data.result);
     } else {
-      for (const listener of listeners.get(key(data.sessionId, data.method)) ?? []) listener(data.params ?? {});
+      for (const listener of listeners.get(key(data.sessionId, data.method)) ?? []) {
+        listener(data.params ?? {});
+      }
     }
   };
   socket.onclose = () => {
@@ -188,7 +190,8 @@ function connect(socket: WebSocket, cleanUp: () => Promise<void>, exited: () => 
       const first = targetInfos.find((info) => info.type === "page");
       if (first) return first.targetId;
     }
-    return (await send<{ targetId: string }>(undefined, "Target.createTarget", { url: "about:blank" })).targetId;
+    return (await send<{ targetId: string }>(undefined, "Target.createTarget", { url: "about:blank" }))
+      .targetId;
   }
 
   async function newPage(existing = false): Promise<BrowserPage> {

@@ -5,7 +5,7 @@ import { Buffer } from "node:buffer";
 import { fileErrorReason } from "../errors.ts";
 import { writeFileAtomic } from "../cache/atomic.ts";
 import { type Browser, launchBrowser } from "./cdp.ts";
-import type { PrintOptions, Printer } from "./printer.ts";
+import type { Printer, PrintOptions } from "./printer.ts";
 
 export const CHROMIUM_NAMES = ["chromium", "chromium-browser", "google-chrome"] as const;
 
@@ -110,7 +110,9 @@ export function warmChromium(chromePath: string): Printer {
       const navigation = await page.send<{ errorText?: string }>("Page.navigate", {
         url: pathToFileURL(htmlPath).href,
       });
-      if (navigation.errorText) throw new Error(`chromium could not open ${htmlPath}: ${navigation.errorText}`);
+      if (navigation.errorText) {
+        throw new Error(`chromium could not open ${htmlPath}: ${navigation.errorText}`);
+      }
       await loaded;
       const { data } = await page.send<{ data: string }>("Page.printToPDF", PRINT_PARAMS);
       return new Uint8Array(Buffer.from(data, "base64"));

@@ -5,16 +5,16 @@
  * CSS's footer did. Nothing in the result depends on when or where it was made.
  */
 import {
+  ParseSpeeds,
   PDFArray,
   PDFDict,
-  type PDFDocument as PDFDocumentType,
   PDFDocument,
+  type PDFDocument as PDFDocumentType,
   PDFHexString,
   PDFName,
   PDFNumber,
   PDFRef,
   PDFString,
-  ParseSpeeds,
   rgb,
   StandardFonts,
 } from "pdf-lib";
@@ -103,7 +103,11 @@ function relinkCrossPiece(doc: PDFDocumentType, known: Map<string, Destination>)
 }
 
 /** The outline (bookmarks): every heading with a destination, nested by level. */
-function addOutline(doc: PDFDocumentType, headings: readonly Heading[], known: Map<string, Destination>): void {
+function addOutline(
+  doc: PDFDocumentType,
+  headings: readonly Heading[],
+  known: Map<string, Destination>,
+): void {
   interface Item {
     heading: Heading;
     ref: PDFRef;
@@ -146,7 +150,10 @@ function addOutline(doc: PDFDocumentType, headings: readonly Heading[], known: M
 }
 
 /** Joins the pieces in order into one PDF. */
-export async function mergePieces(pieces: readonly LoadedPiece[], options: MergeOptions): Promise<Uint8Array> {
+export async function mergePieces(
+  pieces: readonly LoadedPiece[],
+  options: MergeOptions,
+): Promise<Uint8Array> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const known = new Map<string, Destination>();
   for (const piece of pieces) {

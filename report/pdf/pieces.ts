@@ -99,13 +99,19 @@ export function cutIntoPieces(report: string, extraCss = ""): Piece[] {
   const mainClose = find(html, /<\/main>/g, main.end);
   const articleClose = find(html, /<\/article>/g, mainClose.end);
   // Each piece is one stretch of the page: [start, end), wrapped in <main> when it is a chapter.
-  const parts: { name: string; start: number; inMain: boolean }[] = [{ name: "front", start: article.end, inMain: false }];
+  const parts: { name: string; start: number; inMain: boolean }[] = [{
+    name: "front",
+    start: article.end,
+    inMain: false,
+  }];
   for (const start of topLevelSectionStarts(html, main.end, mainClose.start)) {
     if (!startsPage(html, start)) continue;
     const name = /^<section\b[^>]*data-chapter="([^"]+)"/.exec(html.slice(start, start + 500))?.[1];
     parts.push({ name: name ?? `section-${parts.length}`, start, inMain: true });
   }
-  const appendix = /^\s*<section\b[^>]*class="build-summary"/.exec(html.slice(mainClose.end, mainClose.end + 500));
+  const appendix = /^\s*<section\b[^>]*class="build-summary"/.exec(
+    html.slice(mainClose.end, mainClose.end + 500),
+  );
   // The appendix's own page break needs no empty <main> before it (its box would make that a blank page).
   if (appendix) parts.push({ name: "appendix", start: mainClose.end, inMain: false });
   const head = withPrintCss(html.slice(0, article.end), `${PIECE_CSS}\n${extraCss}`);
@@ -124,7 +130,10 @@ export function cutIntoPieces(report: string, extraCss = ""): Piece[] {
     const headings = headingsIn(content);
     // Chromium names a destination only for targets of a link in the same page: hidden links to every heading
     // and every linked target of this piece make it name them all.
-    const targets = new Set([...headings.map((heading) => heading.id), ...[...own].filter((id) => linked.has(id))]);
+    const targets = new Set([
+      ...headings.map((heading) => heading.id),
+      ...[...own].filter((id) => linked.has(id)),
+    ]);
     const anchors = `<div hidden>${[...targets].map((id) => `<a href="#${id}"></a>`).join("")}</div>`;
     return { name, html: head + local + anchors + tail, headings };
   });
@@ -143,6 +152,12 @@ export function withContentsPages(frontHtml: string, pageOf: (id: string) => num
   const prefix = CROSS_PIECE_PREFIX.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   const link = new RegExp(`<a href="(?:${prefix}|#)([^"]+)">`, "g");
   // The number comes first, floated right, so it sits on the entry's first line.
-  return frontHtml.replace(/<nav class="toc"[\s\S]*?<\/nav>/, (nav) =>
-    nav.replace(link, (whole, id: string) => `<span class="pdf-toc-page">${pageOf(id) ?? ""}</span>${whole}`));
+  return frontHtml.replace(
+    /<nav class="toc"[\s\S]*?<\/nav>/,
+    (nav) =>
+      nav.replace(
+        link,
+        (whole, id: string) => `<span class="pdf-toc-page">${pageOf(id) ?? ""}</span>${whole}`,
+      ),
+  );
 }

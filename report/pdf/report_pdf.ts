@@ -121,7 +121,11 @@ class PieceStore {
 }
 
 /** Runs `work` over `items` with at most `limit` at a time, results in order. */
-async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -213,7 +217,10 @@ export async function printReportPdf(options: ReportPdfOptions): Promise<PdfStep
     await writeFileAtomic(options.pdfPath, made.pdf).catch((error) => {
       throw new Error(`cannot write ${options.pdfPath}: ${fileErrorReason(error)}`);
     });
-    await remember(stampPath, { html, pageSize: options.pageSize, bytes: made.pdf.length } satisfies PdfStamp);
+    await remember(
+      stampPath,
+      { html, pageSize: options.pageSize, bytes: made.pdf.length } satisfies PdfStamp,
+    );
     const { pdf, ...counts } = made;
     return { status: "printed", result: { pdfPath: options.pdfPath, bytes: pdf.length, ...counts } };
   } catch (error) {
@@ -234,7 +241,10 @@ export function describePdfStep(
     case "printed": {
       const { pdfPath, pages, printed, pieces } = step.result;
       return {
-        line: `PDF written to ${pdfPath} in ${formatDuration(seconds)} (${pages} pages; ${printed} of ${pieces} ` +
+        line:
+          `PDF written to ${pdfPath} in ${
+            formatDuration(seconds)
+          } (${pages} pages; ${printed} of ${pieces} ` +
           `pieces printed)`,
         problem: false,
       };
