@@ -64,6 +64,11 @@ async function printFixture(extraCss = "") {
   return { dir, result };
 }
 
+/** Chromium processes of ours started since `before` was taken (other builds on this machine may print too). */
+function newPrinterProcesses(before: Set<number>): number[] {
+  return processesMentioning("report-pdf-profile-").filter((pid) => !before.has(pid));
+}
+
 async function pageTexts(pdfPath: string, pages: number): Promise<string[]> {
   const texts: string[] = [];
   for (let page = 1; page <= pages; page++) {
@@ -77,6 +82,7 @@ Deno.test({
   ignore: skipReason !== undefined,
   sanitizeResources: false,
   async fn() {
+    const before = new Set(processesMentioning("report-pdf-profile-"));
     const { dir, result } = await printFixture();
     assert.equal(result.pdfPath, join(dir, "report.pdf"));
     assert.ok(result.bytes > 1000);
@@ -102,7 +108,7 @@ Deno.test({
     const link = /<a href="[^"]*#(\d+)">Results section<\/a>/.exec(xml);
     assert.ok(link, "TOC entry is a link inside the PDF");
     assert.equal(Number(link[1]), resultsPage);
-    assert.deepEqual(processesMentioning("report-pdf-profile-"), []);
+    assert.deepEqual(newPrinterProcesses(before), []);
   },
 });
 
@@ -153,6 +159,7 @@ Deno.test({
   ignore: skipReason !== undefined,
   sanitizeResources: false,
   async fn() {
+    const before = new Set(processesMentioning("report-pdf-profile-"));
     const dir = await Deno.makeTempDir({ prefix: "pdf-test-" });
     const htmlPath = join(dir, "report.html");
     await Deno.writeTextFile(htmlPath, fixtureHtml());
@@ -162,7 +169,7 @@ Deno.test({
       /timed out/,
     );
     assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["report.html"]);
-    assert.deepEqual(processesMentioning("report-pdf-profile-"), []);
+    assert.deepEqual(newPrinterProcesses(before), []);
   },
 });
 
@@ -307,7 +314,6 @@ Deno.test({
   async fn() {
     const { buildScratch, editFile, removeScratch, scratchProject } = await import("./cache/e2e_project.ts");
     const project = await scratchProject();
-    // Other builds on this machine may be printing too: only new Chromium processes count.
     const before = new Set(processesMentioning("report-pdf-profile-"));
     try {
       const first = printed((await buildScratch(project, { pdf: "required", reproducible: true })).run.pdf);
@@ -366,7 +372,7 @@ Deno.test({
       const edited = printed((await buildScratch(project, { pdf: "required", reproducible: true })).run.pdf);
       assert.equal(edited.printed, 1);
       assert.match(await run("pdftotext", [pdfPath, "-"]), /We count; there are/);
-      assert.deepEqual(processesMentioning("report-pdf-profile-").filter((pid) => !before.has(pid)), []);
+      assert.deepEqual(newPrinterProcesses(before), []);
     } finally {
       await removeScratch(project);
     }
