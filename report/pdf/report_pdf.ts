@@ -104,13 +104,14 @@ class PieceStore {
     const bytes = await this.printer.print(htmlPath, this.options);
     this.printed += 1;
     await Deno.remove(htmlPath).catch(() => {});
-    await writeFileAtomic(path, bytes, { repairBelow: this.dir }).catch(() => {});
+    await writeFileAtomic(path, bytes, { repairBelow: dirname(this.dir) }).catch(() => {});
     return await loadPiece(bytes);
   }
 
-  /** Drops the scratch folder, and the pieces this step did not use. */
-  async finish(): Promise<void> {
+  /** Drops the scratch folder and, after a whole PDF was made, the pieces it did not use. */
+  async finish(complete: boolean): Promise<void> {
     if (this.#scratch) await Deno.remove(await this.#scratch, { recursive: true }).catch(() => {});
+    if (!complete) return;
     const entries = await Array.fromAsync(Deno.readDir(this.dir)).catch(() => []);
     for (const entry of entries) {
       if (entry.name.endsWith(".pdf") && !this.used.has(entry.name)) {
@@ -180,6 +181,7 @@ export async function printInPieces(
   await Deno.mkdir(dir, { recursive: true }).catch(() => {});
   const pieces = cutIntoPieces(html, pageSizeCss(pageSize));
   const store = new PieceStore(dir, printer, options);
+  let complete = false;
   try {
     const [front, ...rest] = pieces;
     const body = await inParallel(rest, 2, (piece) => store.pdf(piece.html));
@@ -191,9 +193,10 @@ export async function printInPieces(
       headings: pieces.flatMap((piece) => piece.headings),
     });
     const pages = all.reduce((sum, piece) => sum + piece.pages, 0);
+    complete = true;
     return { pdf, pages, printed: store.printed, pieces: pieces.length };
   } finally {
-    await store.finish();
+    await store.finish(complete);
   }
 }
 
