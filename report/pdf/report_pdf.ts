@@ -5,7 +5,7 @@
  * of every contents entry, from the other pieces' page counts and destinations. The pieces are merged, linked
  * and numbered by `merge.ts`. The whole step is skipped when the HTML and page size are those of the last PDF.
  */
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { writeFileAtomic } from "../cache/atomic.ts";
 import { canonicalJson, sha256Hex } from "../cache/hash.ts";
 import { formatDuration } from "../format.ts";
@@ -76,6 +76,13 @@ async function remember(path: string, value: unknown): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(value), { repairBelow: dirname(path) }).catch(() => {});
 }
 
+/** Pieces already parsed by this process, by path (used while the file is still there): a long-lived process
+ * (the dev server) parses each once. */
+const parsed = new Map<string, LoadedPiece>();
+
+/** An unused piece is kept this long, so that undoing an edit finds the piece printed before it. */
+const KEEP_UNUSED_MS = 60 * 60 * 1000;
+
 /** Prints pieces through one printer, each at most once, keeping each PDF under `dir` by the hash of its HTML. */
 class PieceStore {
   printed = 0;
@@ -92,10 +99,14 @@ class PieceStore {
     const name = `${sha256Hex(html)}.pdf`;
     this.used.add(name);
     const path = join(this.dir, name);
+    const known = parsed.get(path);
+    if (known && await Deno.stat(path).then(() => true, () => false)) return known;
     const cached = await Deno.readFile(path).catch(() => undefined);
     if (cached) {
       try {
-        return await loadPiece(cached);
+        const piece = await loadPiece(cached);
+        parsed.set(path, piece);
+        return piece;
       } catch { /* a damaged entry is printed again */ }
     }
     this.#scratch ??= Deno.makeTempDir({ prefix: "report-pdf-pieces-" });
@@ -105,18 +116,25 @@ class PieceStore {
     this.printed += 1;
     await Deno.remove(htmlPath).catch(() => {});
     await writeFileAtomic(path, bytes, { repairBelow: dirname(this.dir) }).catch(() => {});
-    return await loadPiece(bytes);
+    const piece = await loadPiece(bytes);
+    parsed.set(path, piece);
+    return piece;
   }
 
-  /** Drops the scratch folder and, after a whole PDF was made, the pieces it did not use. */
+  /** Drops the scratch folder and, after a whole PDF was made, the pieces it did not use (once they are older
+   * than `KEEP_UNUSED_MS`). */
   async finish(complete: boolean): Promise<void> {
     if (this.#scratch) await Deno.remove(await this.#scratch, { recursive: true }).catch(() => {});
     if (!complete) return;
+    for (const path of parsed.keys()) {
+      if (dirname(path) === this.dir && !this.used.has(basename(path))) parsed.delete(path);
+    }
     const entries = await Array.fromAsync(Deno.readDir(this.dir)).catch(() => []);
     for (const entry of entries) {
-      if (entry.name.endsWith(".pdf") && !this.used.has(entry.name)) {
-        await Deno.remove(join(this.dir, entry.name)).catch(() => {});
-      }
+      if (!entry.name.endsWith(".pdf") || this.used.has(entry.name)) continue;
+      const path = join(this.dir, entry.name);
+      const modified = (await Deno.stat(path).catch(() => undefined))?.mtime?.getTime() ?? 0;
+      if (Date.now() - modified > KEEP_UNUSED_MS) await Deno.remove(path).catch(() => {});
     }
   }
 }
