@@ -64,9 +64,10 @@ async function printFixture(extraCss = "") {
   return { dir, result };
 }
 
-/** Chromium processes of ours started since `before` was taken (other builds on this machine may print too). */
-function newPrinterProcesses(before: Set<number>): number[] {
-  return processesMentioning("report-pdf-profile-").filter((pid) => !before.has(pid));
+/** Chromium processes this test process started (their profile folder names its pid): other builds on this
+ * machine may be printing too. */
+function ourPrinterProcesses(): number[] {
+  return processesMentioning(`report-pdf-profile-${Deno.pid}-`);
 }
 
 async function pageTexts(pdfPath: string, pages: number): Promise<string[]> {
@@ -82,7 +83,6 @@ Deno.test({
   ignore: skipReason !== undefined,
   sanitizeResources: false,
   async fn() {
-    const before = new Set(processesMentioning("report-pdf-profile-"));
     const { dir, result } = await printFixture();
     assert.equal(result.pdfPath, join(dir, "report.pdf"));
     assert.ok(result.bytes > 1000);
@@ -108,7 +108,7 @@ Deno.test({
     const link = /<a href="[^"]*#(\d+)">Results section<\/a>/.exec(xml);
     assert.ok(link, "TOC entry is a link inside the PDF");
     assert.equal(Number(link[1]), resultsPage);
-    assert.deepEqual(newPrinterProcesses(before), []);
+    assert.deepEqual(ourPrinterProcesses(), []);
   },
 });
 
@@ -159,7 +159,6 @@ Deno.test({
   ignore: skipReason !== undefined,
   sanitizeResources: false,
   async fn() {
-    const before = new Set(processesMentioning("report-pdf-profile-"));
     const dir = await Deno.makeTempDir({ prefix: "pdf-test-" });
     const htmlPath = join(dir, "report.html");
     await Deno.writeTextFile(htmlPath, fixtureHtml());
@@ -169,7 +168,7 @@ Deno.test({
       /timed out/,
     );
     assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["report.html"]);
-    assert.deepEqual(newPrinterProcesses(before), []);
+    assert.deepEqual(ourPrinterProcesses(), []);
   },
 });
 
@@ -314,7 +313,6 @@ Deno.test({
   async fn() {
     const { buildScratch, editFile, removeScratch, scratchProject } = await import("./cache/e2e_project.ts");
     const project = await scratchProject();
-    const before = new Set(processesMentioning("report-pdf-profile-"));
     try {
       const first = printed((await buildScratch(project, { pdf: "required", reproducible: true })).run.pdf);
       // Alpha, the first chapter, has no h1 of its own (its title is the report's): it stays with the front.
@@ -372,7 +370,7 @@ Deno.test({
       const edited = printed((await buildScratch(project, { pdf: "required", reproducible: true })).run.pdf);
       assert.equal(edited.printed, 1);
       assert.match(await run("pdftotext", [pdfPath, "-"]), /We count; there are/);
-      assert.deepEqual(newPrinterProcesses(before), []);
+      assert.deepEqual(ourPrinterProcesses(), []);
     } finally {
       await removeScratch(project);
     }
