@@ -202,7 +202,9 @@ export async function printInPieces(
   let complete = false;
   try {
     const [front, ...rest] = pieces;
-    const body = await inParallel(rest, 2, (piece) => store.pdf(piece.html));
+    // One page per core prints at once (Chromium lays each page out on its own renderer thread).
+    const parallel = Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 1));
+    const body = await inParallel(rest, parallel, (piece) => store.pdf(piece.html));
     const printedFront = await printFront(front, body, store, join(dir, `front-${pageSize}.json`));
     const all = [printedFront, ...body];
     const pdf = await mergePieces(all, {
