@@ -12,6 +12,7 @@ import type { Effects } from "./effects.ts";
 import { describeEnvironment } from "./environment.ts";
 import { displayPath, fileErrorReason } from "./errors.ts";
 import type { PdfStep } from "./pdf/report_pdf.ts";
+import type { Printer } from "./pdf/printer.ts";
 import { formatProblem, type Problem } from "./problems.ts";
 import { buildSummary } from "./summary/appendix.ts";
 import type { BuildReporter } from "./terminal.ts";
@@ -28,6 +29,8 @@ export interface RunSettings {
   signal?: AbortSignal;
   /** Block cache and chapter-process scratch space (default `.cache` in the project). */
   cacheDir?: string;
+  /** A printer kept open by the caller (the dev server); by default the PDF step starts one and ends it. */
+  printer?: Printer;
 }
 
 export interface BuildRun {
@@ -255,15 +258,25 @@ export async function runBuild(
   const printable = outcome.ok && outcome.outputPath?.endsWith(".html");
   if (command.pdf === "skip" || !printable || signal?.aborted) return run;
   const pdfStarted = effects.now();
+  run.pdf = await printBuiltPdf(outcome.outputPath!, command, cacheDir, settings);
+  run.pdfSeconds = (effects.now() - pdfStarted) / 1000;
+  return run;
+}
+
+/** The PDF step for a written report: `dist/report.pdf` beside `dist/report.html`. */
+export async function printBuiltPdf(
+  htmlPath: string,
+  command: Pick<BuildCommand, "pageSize">,
+  cacheDir: string,
+  settings: Pick<RunSettings, "printer" | "signal"> = {},
+): Promise<PdfStep> {
   const { printReportPdf } = await import("./pdf/report_pdf.ts");
-  const htmlPath = outcome.outputPath!;
-  run.pdf = await printReportPdf({
+  return await printReportPdf({
     htmlPath,
     pdfPath: htmlPath.replace(/\.html$/, ".pdf"),
     pageSize: command.pageSize,
-    stampPath: join(cacheDir, "pdf-stamp.json"),
-    signal,
+    cacheDir,
+    printer: settings.printer,
+    signal: settings.signal,
   });
-  run.pdfSeconds = (effects.now() - pdfStarted) / 1000;
-  return run;
 }

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  CHROMIUM_INSTALL_HINT,
-  findChromium,
-  printToPdf,
-  processesMentioning,
-} from "../report/pdf/chromium.ts";
-import { pageSizeCss } from "../report/pdf/report_pdf.ts";
+import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
+import { CHROMIUM_INSTALL_HINT, findChromium, printToPdf } from "../report/pdf/chromium.ts";
+import { processesMentioning } from "../report/pdf/cdp.ts";
+import { loadPiece } from "../report/pdf/merge.ts";
+import { cutIntoPieces } from "../report/pdf/pieces.ts";
+import { pageSizeCss, type PdfStep } from "../report/pdf/report_pdf.ts";
 
 const chromium = findChromium();
 const poppler = hasCommand("pdftotext") && hasCommand("pdfinfo") && hasCommand("pdftohtml");
@@ -65,6 +64,12 @@ async function printFixture(extraCss = "") {
   return { dir, result };
 }
 
+/** Chromium processes this test process started (their profile folder names its pid): other builds on this
+ * machine may be printing too. */
+function ourPrinterProcesses(): number[] {
+  return processesMentioning(`report-pdf-profile-${Deno.pid}-`);
+}
+
 async function pageTexts(pdfPath: string, pages: number): Promise<string[]> {
   const texts: string[] = [];
   for (let page = 1; page <= pages; page++) {
@@ -103,8 +108,40 @@ Deno.test({
     const link = /<a href="[^"]*#(\d+)">Results section<\/a>/.exec(xml);
     assert.ok(link, "TOC entry is a link inside the PDF");
     assert.equal(Number(link[1]), resultsPage);
-    assert.deepEqual(processesMentioning("report-pdf-profile-"), []);
+    assert.deepEqual(ourPrinterProcesses(), []);
   },
+});
+
+Deno.test("the report is cut where print CSS starts a page: front with what precedes the first h1, each chapter, the appendix", () => {
+  const html = `<html lang="en"><head><title>T</title></head><body><article class="report">
+<header class="title-block"><h1 class="report-title">T</h1></header>
+<nav class="toc"><a href="#one">One</a> <a href="#two-a">Two A</a></nav>
+<main>
+<section class="chapter" data-chapter="00-intro"><p>Intro <a href="#one">see one</a></p><h2>Untitled</h2></section>
+<section class="chapter" data-chapter="01-one"><h1 id="one">One</h1><section class="inner"><p>x</p></section></section>
+<section class="chapter" data-chapter="02-two"><h1 id="two">Two</h1><h2 id="two-a">Two A</h2><a href="#one">back</a></section>
+<section class="chapter" data-chapter="03-tail"><p>no heading: stays with two</p></section>
+</main>
+<section class="build-summary" id="built"><h2 id="built-h">Built</h2></section>
+</article></body></html>`;
+  const pieces = cutIntoPieces(html);
+  assert.deepEqual(pieces.map((piece) => piece.name), ["front", "01-one", "02-two", "appendix"]);
+  assert.deepEqual(pieces.map((piece) => piece.headings.map((heading) => heading.text)), [
+    ["T", "Untitled"],
+    ["One"],
+    ["Two", "Two A"],
+    ["Built"],
+  ]);
+  assert.match(pieces[0].html, /<h1 id="pdf-heading-1" class="report-title">/);
+  assert.match(pieces[0].html, /href="https:\/\/pdf-piece\.invalid\/#one">see one/);
+  assert.match(pieces[2].html, /no heading: stays with two/);
+  assert.match(pieces[2].html, /href="https:\/\/pdf-piece\.invalid\/#one">back/);
+  assert.match(pieces[2].html, /<div hidden><a href="#two"><\/a><a href="#two-a"><\/a><\/div>/);
+  assert.doesNotMatch(pieces[1].html, /Intro|Two A|Built/);
+  for (const piece of pieces.slice(0, -1)) {
+    assert.match(piece.html, /<\/main>[\s\S]*<\/article><\/body><\/html>$/);
+  }
+  assert.doesNotMatch(pieces[3].html, /<main>/);
 });
 
 Deno.test({
@@ -131,7 +168,7 @@ Deno.test({
       /timed out/,
     );
     assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["report.html"]);
-    assert.deepEqual(processesMentioning("report-pdf-profile-"), []);
+    assert.deepEqual(ourPrinterProcesses(), []);
   },
 });
 
@@ -241,6 +278,99 @@ Deno.test({
       const skipped = await cli(["--no-pdf"]);
       assert.equal(skipped.code, 0);
       assert.doesNotMatch(decode(skipped.stdout) + decode(skipped.stderr), /Chromium/);
+    } finally {
+      await removeScratch(project);
+    }
+  },
+});
+
+/** Page (1-based) of each named destination of a merged PDF, and the named links of each page. */
+async function linksAndDestinations(pdfPath: string) {
+  const doc = await PDFDocument.load(await Deno.readFile(pdfPath));
+  const { destinations, pages } = await loadPiece(await Deno.readFile(pdfPath));
+  const links = doc.getPages().map((page) => {
+    const annotations = page.node.Annots();
+    return Array.from({ length: annotations?.size() ?? 0 }, (_, index) => annotations!.lookup(index, PDFDict))
+      .map((annotation) => annotation.get(PDFName.of("Dest")))
+      .filter((dest) => dest instanceof PDFName)
+      .map((dest) => (dest as PDFName).decodeText());
+  });
+  const hasOutline = doc.catalog.get(PDFName.of("Outlines")) !== undefined;
+  return { destinations, pages, links, hasOutline };
+}
+
+function printed(step: PdfStep | undefined) {
+  assert.equal(step?.status, "printed", JSON.stringify(step));
+  return (step as Extract<PdfStep, { status: "printed" }>).result;
+}
+
+Deno.test({
+  name:
+    "printed in pieces: same pages as a whole print, numbers stamped, contents numbered, links across pieces",
+  ignore: skipReason !== undefined,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { buildScratch, editFile, removeScratch, scratchProject } = await import("./cache/e2e_project.ts");
+    const project = await scratchProject();
+    try {
+      const first = printed((await buildScratch(project, { pdf: "required", reproducible: true })).run.pdf);
+      // Alpha, the first chapter, has no h1 of its own (its title is the report's): it stays with the front.
+      assert.equal(first.pieces, 3, "front with alpha, beta, appendix");
+      const pdfPath = join(project.outDir, "report.pdf");
+      const whole = await printToPdf({
+        htmlPath: join(project.outDir, "report.html"),
+        pdfPath: join(project.dir, "whole.pdf"),
+        chromePath: chromium!,
+      });
+      const wholePages = Number(/Pages:\s+(\d+)/.exec(await run("pdfinfo", [whole.pdfPath]))![1]);
+      const pages = Number(/Pages:\s+(\d+)/.exec(await run("pdfinfo", [pdfPath]))![1]);
+      assert.equal(pages, wholePages);
+      assert.equal(first.pages, pages);
+      const texts = await pageTexts(pdfPath, pages);
+      assert.doesNotMatch(texts[0], new RegExp(`\\b1 ?/ ?${pages}\\b`));
+      texts.slice(1).forEach((text, index) =>
+        assert.match(text, new RegExp(`\\b${index + 2} ?/ ?${pages}\\b`))
+      );
+      // Contents: each entry's number is the page its heading is printed on.
+      const pageWith = (needle: RegExp) =>
+        texts.findIndex((text, index) => index > 0 && needle.test(text)) + 1;
+      const entries = [["Beta", /^\s*Beta\s*$/m], [
+        "How this report was built",
+        /^\s*How this report was built\s*$/m,
+      ]];
+      for (const [entry, heading] of entries as [string, RegExp][]) {
+        const number = new RegExp(`${entry}\\s+(\\d+)\\s*$`, "m").exec(texts[0]);
+        assert.ok(number, `contents entry ${entry} has a page number:\n${texts[0]}`);
+        assert.equal(Number(number[1]), pageWith(heading), entry);
+      }
+      // Links: Beta's reference to Alpha's figure (another piece) lands on the figure's page; the contents link.
+      const { destinations, links, hasOutline } = await linksAndDestinations(pdfPath);
+      assert.ok(hasOutline);
+      const betaPage = pageWith(/Beta draws a scatter plot/);
+      assert.ok(links[betaPage - 1].includes("fig-alpha"), JSON.stringify(links));
+      assert.equal(destinations.get("fig-alpha")!.page + 1, pageWith(/A square drawn from the alpha scope/));
+      assert.ok(links[0].includes("beta"));
+      assert.equal(destinations.get("beta")!.page + 1, pageWith(/^\s*Beta\s*$/m));
+
+      // Reproducible: printing every piece again gives the same bytes.
+      const bytes = await Deno.readFile(pdfPath);
+      await Deno.remove(join(project.cacheDir, "pdf"), { recursive: true });
+      await Deno.remove(join(project.cacheDir, "pdf-stamp.json"));
+      const again = printed((await buildScratch(project, { pdf: "required", reproducible: true })).run.pdf);
+      // Without a remembered layout the front may be printed twice (its own headings' pages come from itself).
+      assert.ok(again.printed >= 3);
+      assert.deepEqual(await Deno.readFile(pdfPath), bytes);
+
+      // A prose edit reprints only its own piece.
+      await editFile(
+        join(project.chapters, "02-beta.md"),
+        (text) => text.replace("There are", "We count; there are"),
+      );
+      const edited = printed((await buildScratch(project, { pdf: "required", reproducible: true })).run.pdf);
+      assert.equal(edited.printed, 1);
+      assert.match(await run("pdftotext", [pdfPath, "-"]), /We count; there are/);
+      assert.deepEqual(ourPrinterProcesses(), []);
     } finally {
       await removeScratch(project);
     }

@@ -1,8 +1,11 @@
 /** The Chromium printer: headless, offline, with a private profile it always cleans up. */
 import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { Buffer } from "node:buffer";
 import { fileErrorReason } from "../errors.ts";
-import type { PdfResult, Printer, PrintJob } from "./printer.ts";
+import { writeFileAtomic } from "../cache/atomic.ts";
+import { type Browser, launchBrowser } from "./cdp.ts";
+import type { Printer, PrintOptions } from "./printer.ts";
 
 export const CHROMIUM_NAMES = ["chromium", "chromium-browser", "google-chrome"] as const;
 
@@ -13,14 +16,7 @@ export const CHROMIUM_INSTALL_HINT =
 /** The Chromium printer, or why there is none. */
 export function chromiumPrinter(chromePath = findChromium()): Printer | { missing: string } {
   if (!chromePath) return { missing: CHROMIUM_INSTALL_HINT };
-  return {
-    name: "chromium",
-    print: (job: PrintJob) => printToPdf({ ...job, chromePath }),
-  };
-}
-
-export interface PrintOptions extends PrintJob {
-  chromePath: string;
+  return warmChromium(chromePath);
 }
 
 function isExecutableFile(path: string): boolean {
@@ -48,122 +44,113 @@ export function findChromium(
   return undefined;
 }
 
-/** Headless Chromium that stays offline and leaves nothing behind but its own temporary profile. */
-export function chromiumHeadlessArgs(userDataDir: string): string[] {
-  return [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    `--user-data-dir=${userDataDir}`,
-  ];
+/** Print settings: the page's own CSS page size and margins, no header or footer template, backgrounds as
+ * the command-line printer left them (off), and no tagging (the merged PDF could not keep it). */
+const PRINT_PARAMS = {
+  preferCSSPageSize: true,
+  displayHeaderFooter: false,
+  printBackground: false,
+  generateTaggedPDF: false,
+  generateDocumentOutline: false,
+  transferMode: "ReturnAsBase64",
+};
+
+function withTimeout<T>(work: Promise<T>, options: PrintOptions, onStop: () => void): Promise<T> {
+  const { timeoutMs = 90_000, signal } = options;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`chromium: timed out after ${timeoutMs} ms`)), timeoutMs);
+    onAbort = () => reject(new Error(`chromium: ${(signal?.reason as Error)?.message ?? "aborted"}`));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  return Promise.race([work, stopped]).catch((error) => {
+    onStop();
+    throw error;
+  }).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
+  });
 }
 
-export function chromiumPrintArgs(userDataDir: string, pdfPath: string, url: string): string[] {
-  return [
-    ...chromiumHeadlessArgs(userDataDir),
-    "--no-pdf-header-footer",
-    "--generate-pdf-document-outline",
-    `--print-to-pdf=${pdfPath}`,
-    url,
-  ];
-}
-
-/** Pids of running processes whose command line mentions `marker` (a unique temp folder we created). */
-export function processesMentioning(marker: string): number[] {
-  const pids: number[] = [];
-  try {
-    for (const entry of Deno.readDirSync("/proc")) {
-      if (!/^\d+$/.test(entry.name)) continue;
-      try {
-        const cmdline = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`);
-        if (cmdline.includes(marker)) pids.push(Number(entry.name));
-      } catch { /* exited meanwhile */ }
+/** One headless Chromium, started on the first print and kept for the next ones until `close()`; a print
+ * that times out or is aborted ends it (the next print starts a fresh one). Prints may overlap: each has its
+ * own page. */
+export function warmChromium(chromePath: string): Printer {
+  let browser: Promise<Browser> | undefined;
+  const stopping = new Set<Promise<void>>();
+  function stop(): Promise<void> {
+    const current = browser;
+    browser = undefined;
+    if (current) {
+      const closing = current.then((open) => open.close(), () => {});
+      stopping.add(closing);
+      closing.finally(() => stopping.delete(closing));
     }
-  } catch { /* no /proc: nothing to find */ }
-  return pids.filter((pid) => pid !== Deno.pid);
-}
-
-/** Ends the Chromium processes started with our private profile folder, one by one, by id. */
-export function endChromiumProcesses(userDataDir: string): number {
-  const pids = processesMentioning(userDataDir);
-  for (const pid of pids) {
-    try {
-      Deno.kill(pid, "SIGKILL");
-    } catch { /* already gone */ }
+    return Promise.all(stopping).then(() => {});
   }
-  return pids.length;
+  async function printOn(htmlPath: string): Promise<Uint8Array> {
+    if (!browser) browser = launchBrowser(chromePath, { profilePrefix: `report-pdf-profile-${Deno.pid}-` });
+    let open: Browser;
+    try {
+      open = await browser;
+    } catch (error) {
+      browser = undefined;
+      throw new Error(`chromium could not start: ${(error as Error).message}`);
+    }
+    if (open.closed) {
+      browser = undefined;
+      return printOn(htmlPath);
+    }
+    const page = await open.newPage();
+    try {
+      await page.send("Page.enable");
+      const loaded = page.waitFor("Page.loadEventFired", 60_000);
+      const navigation = await page.send<{ errorText?: string }>("Page.navigate", {
+        url: pathToFileURL(htmlPath).href,
+      });
+      if (navigation.errorText) {
+        throw new Error(`chromium could not open ${htmlPath}: ${navigation.errorText}`);
+      }
+      await loaded;
+      const { data } = await page.send<{ data: string }>("Page.printToPDF", PRINT_PARAMS);
+      return new Uint8Array(Buffer.from(data, "base64"));
+    } finally {
+      await page.close();
+    }
+  }
+  return {
+    name: "chromium",
+    print: (htmlPath, options = {}) => withTimeout(printOn(htmlPath), options, () => void stop()),
+    close: stop,
+  };
 }
 
-function tail(text: string, lines: number): string {
-  return text.trim().split("\n").slice(-lines).join("\n");
+export interface OneShotPrint extends PrintOptions {
+  htmlPath: string;
+  /** Written whole or not at all (a temporary file renamed when complete). */
+  pdfPath: string;
+  chromePath: string;
 }
 
-/** Prints an HTML file to PDF with headless Chromium; the PDF appears complete (temp file + rename) or not at all. */
-export async function printToPdf(options: PrintOptions): Promise<PdfResult> {
-  const started = performance.now();
-  const { htmlPath, pdfPath, chromePath, timeoutMs = 90_000 } = options;
-  const userDataDir = await Deno.makeTempDir({ prefix: "report-pdf-profile-" });
-  const temporaryPdf = `${pdfPath}.${Deno.pid}.tmp.pdf`;
-  // Chromium says little when it cannot write; find out first, so the reason is clear.
+/** Prints one HTML file to a PDF file with a Chromium of its own, ended before it returns. */
+export async function printToPdf(options: OneShotPrint): Promise<{ pdfPath: string; bytes: number }> {
+  const { htmlPath, pdfPath } = options;
+  // Find out first whether the PDF can be written, so the reason is clear.
+  const probe = `${pdfPath}.${Deno.pid}.tmp.pdf`;
   try {
-    await Deno.writeFile(temporaryPdf, new Uint8Array());
+    await Deno.writeFile(probe, new Uint8Array());
+    await Deno.remove(probe);
   } catch (error) {
-    await Deno.remove(userDataDir, { recursive: true }).catch(() => {});
     throw new Error(`cannot write ${pdfPath}: ${fileErrorReason(error)}`);
   }
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-  const onOuterAbort = () => abort.abort(options.signal?.reason ?? new Error("aborted"));
-  options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  const printer = warmChromium(options.chromePath);
   try {
-    const child = new Deno.Command(chromePath, {
-      args: chromiumPrintArgs(userDataDir, temporaryPdf, pathToFileURL(htmlPath).href),
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const killOnAbort = () => {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* already exited */ }
-      endChromiumProcesses(userDataDir);
-    };
-    abort.signal.addEventListener("abort", killOnAbort, { once: true });
-    const output = await child.output();
-    abort.signal.removeEventListener("abort", killOnAbort);
-    if (abort.signal.aborted) throw new Error(`chromium: ${(abort.signal.reason as Error).message}`);
-    const header = await readHeader(temporaryPdf);
-    if (!output.success || header !== "%PDF") {
-      const stderr = tail(new TextDecoder().decode(output.stderr), 5);
-      throw new Error(`chromium could not print ${htmlPath} (exit ${output.code}): ${stderr}`);
-    }
-    await Deno.rename(temporaryPdf, pdfPath).catch((error) => {
-      throw new Error(`cannot write ${pdfPath}: ${fileErrorReason(error)}`);
-    });
-    const bytes = (await Deno.stat(pdfPath)).size;
-    return { pdfPath, bytes, seconds: (performance.now() - started) / 1000 };
+    const bytes = await printer.print(htmlPath, options);
+    await writeFileAtomic(pdfPath, bytes);
+    return { pdfPath, bytes: bytes.length };
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onOuterAbort);
-    endChromiumProcesses(userDataDir);
-    await Deno.remove(temporaryPdf).catch(() => {});
-    await Deno.remove(userDataDir, { recursive: true }).catch(() => {});
-  }
-}
-
-async function readHeader(path: string): Promise<string | undefined> {
-  try {
-    const file = await Deno.open(path);
-    const buffer = new Uint8Array(4);
-    await file.read(buffer);
-    file.close();
-    return new TextDecoder().decode(buffer);
-  } catch {
-    return undefined;
+    await printer.close();
   }
 }

@@ -1,20 +1,14 @@
-/** What prints an HTML file to PDF. The report's PDF step (report_pdf.ts) needs nothing else of it. */
+/** What prints an HTML page to PDF. The report's PDF step (report_pdf.ts) needs nothing else of it. */
 
-export interface PdfResult {
-  pdfPath: string;
-  bytes: number;
-  seconds: number;
-}
-
-export interface PrintJob {
-  htmlPath: string;
-  /** Written whole or not at all (a temporary file renamed when complete). */
-  pdfPath: string;
+export interface PrintOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
 }
 
 export interface Printer {
   readonly name: string;
-  print(job: PrintJob): Promise<PdfResult>;
+  /** The PDF of one HTML file, printed with the page size and margins of its own print CSS. */
+  print(htmlPath: string, options?: PrintOptions): Promise<Uint8Array>;
+  /** Ends whatever the printer keeps running between prints. */
+  close(): Promise<void>;
 }

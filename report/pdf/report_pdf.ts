@@ -1,21 +1,34 @@
 /**
- * The report's PDF step, whatever prints it: reprint only when the HTML or page size changed (a stamp), the
- * page size as a print rule, and what the step says to the person building. The printer itself (Chromium) is
- * behind `Printer`.
+ * The report's PDF step, whatever prints it. The report is cut into pieces that start on fresh pages
+ * (`pieces.ts`); each is printed from its own HTML and kept under `.cache/pdf/` by the hash of what it prints,
+ * so an edit reprints only its piece. The front (title, contents, introduction) is printed last, with the page
+ * of every contents entry, from the other pieces' page counts and destinations. The pieces are merged, linked
+ * and numbered by `merge.ts`. The whole step is skipped when the HTML and page size are those of the last PDF.
  */
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { writeFileAtomic } from "../cache/atomic.ts";
-import { sha256Hex } from "../cache/hash.ts";
+import { canonicalJson, sha256Hex } from "../cache/hash.ts";
 import { formatDuration } from "../format.ts";
-import { chromiumPrinter } from "./chromium.ts";
-import type { PdfResult, Printer } from "./printer.ts";
 import { fileErrorReason } from "../errors.ts";
+import { chromiumPrinter } from "./chromium.ts";
+import { type LoadedPiece, loadPiece, mergePieces } from "./merge.ts";
+import { cutIntoPieces, type Piece, textOf, withContentsPages } from "./pieces.ts";
+import type { Printer } from "./printer.ts";
 
 export type PageSize = "A4" | "Letter";
 
 /** Overrides the print stylesheet's page size (A4 by default). */
 export function pageSizeCss(size: PageSize): string {
   return `@page { size: ${size === "Letter" ? "letter" : "A4"}; }`;
+}
+
+export interface PdfResult {
+  pdfPath: string;
+  bytes: number;
+  pages: number;
+  /** Pieces printed by this step (the others came from the cache), of how many. */
+  printed: number;
+  pieces: number;
 }
 
 export type PdfStep =
@@ -28,9 +41,10 @@ export interface ReportPdfOptions {
   htmlPath: string;
   pdfPath: string;
   pageSize: PageSize;
-  /** Where to remember which HTML the current PDF was printed from. */
-  stampPath: string;
-  /** The printer, or why there is none (default: Chromium, when found). */
+  /** The build's cache folder: the stamp of the last PDF and the printed pieces (`pdf/`) live there. */
+  cacheDir: string;
+  /** The printer, or why there is none (default: a Chromium started for this step and ended after it). A
+   * printer passed in stays open for the next step. */
   printer?: Printer | { missing: string };
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -42,67 +56,200 @@ interface PdfStamp {
   bytes: number;
 }
 
-async function sha256OfFile(path: string): Promise<string> {
-  return sha256Hex(await Deno.readFile(path));
+/** The front's layout as last printed: its page count and the page of each of its own destinations. */
+interface FrontLayout {
+  pages: number;
+  pageOf: Record<string, number>;
 }
 
-async function readStamp(path: string): Promise<PdfStamp | undefined> {
+async function readJson<T>(path: string): Promise<T | undefined> {
   try {
-    return JSON.parse(await Deno.readTextFile(path)) as PdfStamp;
+    return JSON.parse(await Deno.readTextFile(path)) as T;
   } catch {
     return undefined;
   }
 }
 
-/** Inserts CSS at the end of `<head>`, so it overrides the report's own print rules. */
-export function withExtraCss(html: string, css: string): string {
-  const at = html.indexOf("</head>");
-  const style = `<style media="print">${css}</style>`;
-  return at < 0 ? `${style}${html}` : `${html.slice(0, at)}${style}${html.slice(at)}`;
+/** Remembering saves only a reprint: a file that cannot be written (a folder in its place is replaced) is
+ * skipped. */
+async function remember(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(value), { repairBelow: dirname(path) }).catch(() => {});
+}
+
+/** Pieces already parsed by this process, by path (used while the file is still there): a long-lived process
+ * (the dev server) parses each once. */
+const parsed = new Map<string, LoadedPiece>();
+
+/** An unused piece is kept this long, so that undoing an edit finds the piece printed before it. */
+const KEEP_UNUSED_MS = 60 * 60 * 1000;
+
+/** Prints pieces through one printer, each at most once, keeping each PDF under `dir` by the hash of its HTML. */
+class PieceStore {
+  printed = 0;
+  readonly used = new Set<string>();
+  #scratch: Promise<string> | undefined;
+
+  constructor(
+    readonly dir: string,
+    readonly printer: Printer,
+    readonly options: { timeoutMs?: number; signal?: AbortSignal },
+  ) {}
+
+  async pdf(html: string): Promise<LoadedPiece> {
+    const name = `${sha256Hex(html)}.pdf`;
+    this.used.add(name);
+    const path = join(this.dir, name);
+    const known = parsed.get(path);
+    if (known && await Deno.stat(path).then(() => true, () => false)) return known;
+    const cached = await Deno.readFile(path).catch(() => undefined);
+    if (cached) {
+      try {
+        const piece = await loadPiece(cached);
+        parsed.set(path, piece);
+        return piece;
+      } catch { /* a damaged entry is printed again */ }
+    }
+    this.#scratch ??= Deno.makeTempDir({ prefix: "report-pdf-pieces-" });
+    const htmlPath = join(await this.#scratch, name.replace(/\.pdf$/, ".html"));
+    await Deno.writeTextFile(htmlPath, html);
+    const bytes = await this.printer.print(htmlPath, this.options);
+    this.printed += 1;
+    await Deno.remove(htmlPath).catch(() => {});
+    await writeFileAtomic(path, bytes, { repairBelow: dirname(this.dir) }).catch(() => {});
+    const piece = await loadPiece(bytes);
+    parsed.set(path, piece);
+    return piece;
+  }
+
+  /** Drops the scratch folder and, after a whole PDF was made, the pieces it did not use (once they are older
+   * than `KEEP_UNUSED_MS`). */
+  async finish(complete: boolean): Promise<void> {
+    if (this.#scratch) await Deno.remove(await this.#scratch, { recursive: true }).catch(() => {});
+    if (!complete) return;
+    for (const path of parsed.keys()) {
+      if (dirname(path) === this.dir && !this.used.has(basename(path))) parsed.delete(path);
+    }
+    const entries = await Array.fromAsync(Deno.readDir(this.dir)).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.name.endsWith(".pdf") || this.used.has(entry.name)) continue;
+      const path = join(this.dir, entry.name);
+      const modified = (await Deno.stat(path).catch(() => undefined))?.mtime?.getTime() ?? 0;
+      if (Date.now() - modified > KEEP_UNUSED_MS) await Deno.remove(path).catch(() => {});
+    }
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` at a time, results in order. */
+async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Prints the front with contents page numbers until its own layout agrees with the numbers it shows (the
+ * last layout is remembered, so an unchanged one costs one lookup and no print). */
+async function printFront(
+  front: Piece,
+  body: readonly LoadedPiece[],
+  store: PieceStore,
+  layoutPath: string,
+): Promise<LoadedPiece> {
+  let layout: FrontLayout = (await readJson<FrontLayout>(layoutPath)) ?? { pages: 1, pageOf: {} };
+  for (let attempt = 0;; attempt++) {
+    const bodyPages = new Map<string, number>();
+    let offset = layout.pages;
+    for (const piece of body) {
+      for (const [id, destination] of piece.destinations) bodyPages.set(id, offset + destination.page + 1);
+      offset += piece.pages;
+    }
+    const html = withContentsPages(front.html, (id) => layout.pageOf[id] ?? bodyPages.get(id));
+    const printed = await store.pdf(html);
+    const actual: FrontLayout = {
+      pages: printed.pages,
+      pageOf: Object.fromEntries([...printed.destinations].map(([id, { page }]) => [id, page + 1])),
+    };
+    if (canonicalJson(actual) === canonicalJson(layout) || attempt === 3) {
+      await remember(layoutPath, actual);
+      return printed;
+    }
+    layout = actual;
+  }
+}
+
+/** Prints the report in pieces and merges them; returns the PDF's bytes and how many pieces were printed. */
+export async function printInPieces(
+  html: string,
+  pageSize: PageSize,
+  printer: Printer,
+  cacheDir: string,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<{ pdf: Uint8Array; pages: number; printed: number; pieces: number }> {
+  const dir = join(cacheDir, "pdf");
+  await Deno.mkdir(dir, { recursive: true }).catch(() => {});
+  const pieces = cutIntoPieces(html, pageSizeCss(pageSize));
+  const store = new PieceStore(dir, printer, options);
+  let complete = false;
+  try {
+    const [front, ...rest] = pieces;
+    // One page per core prints at once (Chromium lays each page out on its own renderer thread).
+    const parallel = Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 1));
+    const body = await inParallel(rest, parallel, (piece) => store.pdf(piece.html));
+    const printedFront = await printFront(front, body, store, join(dir, `front-${pageSize}.json`));
+    const all = [printedFront, ...body];
+    const pdf = await mergePieces(all, {
+      title: textOf(/<title>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? ""),
+      lang: /<html\b[^>]*\blang="([^"]+)"/i.exec(html)?.[1],
+      headings: pieces.flatMap((piece) => piece.headings),
+    });
+    const pages = all.reduce((sum, piece) => sum + piece.pages, 0);
+    complete = true;
+    return { pdf, pages, printed: store.printed, pieces: pieces.length };
+  } finally {
+    await store.finish(complete);
+  }
 }
 
 /** Prints the report unless the PDF beside it was already printed from the same HTML and page size. */
 export async function printReportPdf(options: ReportPdfOptions): Promise<PdfStep> {
   const printer = options.printer ?? chromiumPrinter();
   if ("missing" in printer) return { status: "no-printer", message: printer.missing };
-  const html = await sha256OfFile(options.htmlPath);
-  const stamp = await readStamp(options.stampPath);
-  const existing = await Deno.stat(options.pdfPath).catch(() => undefined);
-  if (
-    stamp && existing && stamp.html === html && stamp.pageSize === options.pageSize &&
-    stamp.bytes === existing.size
-  ) {
-    return { status: "unchanged", pdfPath: options.pdfPath };
-  }
-  let source = options.htmlPath;
-  if (options.pageSize !== "A4") {
-    source = options.htmlPath.replace(/\.html$/, "") + `.${Deno.pid}.print.html`;
-    try {
-      await Deno.writeTextFile(
-        source,
-        withExtraCss(await Deno.readTextFile(options.htmlPath), pageSizeCss(options.pageSize)),
-      );
-    } catch (error) {
-      await Deno.remove(source).catch(() => {});
-      return { status: "failed", message: `cannot write ${options.pdfPath}: ${fileErrorReason(error)}` };
-    }
-  }
+  const stampPath = join(options.cacheDir, "pdf-stamp.json");
   try {
-    const result = await printer.print({
-      htmlPath: source,
-      pdfPath: options.pdfPath,
-      timeoutMs: options.timeoutMs,
-      signal: options.signal,
+    const text = await Deno.readTextFile(options.htmlPath);
+    const html = sha256Hex(text);
+    const stamp = await readJson<PdfStamp>(stampPath);
+    const existing = await Deno.stat(options.pdfPath).catch(() => undefined);
+    if (
+      stamp && existing && stamp.html === html && stamp.pageSize === options.pageSize &&
+      stamp.bytes === existing.size
+    ) {
+      return { status: "unchanged", pdfPath: options.pdfPath };
+    }
+    const made = await printInPieces(text, options.pageSize, printer, options.cacheDir, options);
+    await writeFileAtomic(options.pdfPath, made.pdf).catch((error) => {
+      throw new Error(`cannot write ${options.pdfPath}: ${fileErrorReason(error)}`);
     });
-    const written: PdfStamp = { html, pageSize: options.pageSize, bytes: result.bytes };
-    // The stamp only saves a reprint: one that cannot be written (a folder in its place is replaced) is skipped.
-    const repairBelow = dirname(options.stampPath);
-    await writeFileAtomic(options.stampPath, JSON.stringify(written), { repairBelow }).catch(() => {});
-    return { status: "printed", result };
+    await remember(
+      stampPath,
+      { html, pageSize: options.pageSize, bytes: made.pdf.length } satisfies PdfStamp,
+    );
+    const { pdf, ...counts } = made;
+    return { status: "printed", result: { pdfPath: options.pdfPath, bytes: pdf.length, ...counts } };
   } catch (error) {
     return { status: "failed", message: (error as Error).message };
   } finally {
-    if (source !== options.htmlPath) await Deno.remove(source).catch(() => {});
+    if (!options.printer) await printer.close();
   }
 }
 
@@ -114,8 +261,17 @@ export function describePdfStep(
   required: boolean,
 ): { line: string; problem: boolean } {
   switch (step.status) {
-    case "printed":
-      return { line: `PDF written to ${step.result.pdfPath} in ${formatDuration(seconds)}`, problem: false };
+    case "printed": {
+      const { pdfPath, pages, printed, pieces } = step.result;
+      return {
+        line:
+          `PDF written to ${pdfPath} in ${
+            formatDuration(seconds)
+          } (${pages} pages; ${printed} of ${pieces} ` +
+          `pieces printed)`,
+        problem: false,
+      };
+    }
     case "unchanged":
       return { line: `PDF unchanged: ${step.pdfPath}`, problem: false };
     case "no-printer":

@@ -1,5 +1,5 @@
 import { pathToFileURL } from "node:url";
-import { launchPage } from "./cdp.ts";
+import { launchPage } from "../../report/pdf/cdp.ts";
 
 export interface FigureBox {
   id: string;

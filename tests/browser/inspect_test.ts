@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { findChromium, processesMentioning } from "../../report/pdf/chromium.ts";
+import { findChromium } from "../../report/pdf/chromium.ts";
+import { processesMentioning } from "../../report/pdf/cdp.ts";
 import { inspectReport } from "./inspect.ts";
 
 const chromium = findChromium();

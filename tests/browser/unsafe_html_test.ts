@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { findChromium } from "../../report/pdf/chromium.ts";
 import { buildFixture } from "../engine/helpers.ts";
-import { type BrowserPage, launchPage } from "./cdp.ts";
+import { type BrowserPage, launchPage } from "../../report/pdf/cdp.ts";
 
 const chromium = findChromium();
 

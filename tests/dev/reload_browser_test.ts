@@ -4,7 +4,7 @@ import { startDevServer } from "../../report/dev/server.ts";
 import type { BuildOutcome } from "../../report/dev/outcome.ts";
 import { findChromium } from "../../report/pdf/chromium.ts";
 import { CONTENT_SECURITY_POLICY } from "../../report/render/page.ts";
-import { launchPage } from "../browser/cdp.ts";
+import { launchPage } from "../../report/pdf/cdp.ts";
 
 const chromium = findChromium();
 
