@@ -112,20 +112,26 @@ Deno.test({
   },
 });
 
-Deno.test("the report is cut where print CSS starts a page: front with what precedes the first h1, each chapter, the appendix", () => {
+Deno.test("the report is cut where print CSS starts a page: the front with the first part, each later part, the appendix", () => {
   const html = `<html lang="en"><head><title>T</title></head><body><article class="report">
 <header class="title-block"><h1 class="report-title">T</h1></header>
 <nav class="toc"><a href="#one">One</a> <a href="#two-a">Two A</a></nav>
 <main>
+<div class="part" data-part="0">
 <section class="chapter" data-chapter="00-intro"><p>Intro <a href="#one">see one</a></p><h2>Untitled</h2></section>
-<section class="chapter" data-chapter="01-one"><h1 id="one">One</h1><section class="inner"><p>x</p></section></section>
-<section class="chapter" data-chapter="02-two"><h1 id="two">Two</h1><h2 id="two-a">Two A</h2><a href="#one">back</a></section>
-<section class="chapter" data-chapter="03-tail"><p>no heading: stays with two</p></section>
+</div>
+<div class="part" data-part="1">
+<section class="chapter" data-chapter="11-one"><h1 id="one">One</h1><div class="part" data-part="x"><p>x</p></div></section>
+</div>
+<div class="part" data-part="2">
+<section class="chapter" data-chapter="21-two"><h1 id="two">Two</h1><h2 id="two-a">Two A</h2><a href="#one">back</a></section>
+<section class="chapter" data-chapter="22-tail"><p>no heading: stays with two</p></section>
+</div>
 </main>
 <section class="build-summary" id="built"><h2 id="built-h">Built</h2></section>
 </article></body></html>`;
   const pieces = cutIntoPieces(html);
-  assert.deepEqual(pieces.map((piece) => piece.name), ["front", "01-one", "02-two", "appendix"]);
+  assert.deepEqual(pieces.map((piece) => piece.name), ["front", "part-1", "part-2", "appendix"]);
   assert.deepEqual(pieces.map((piece) => piece.headings.map((heading) => heading.text)), [
     ["T", "Untitled"],
     ["One"],
@@ -314,9 +320,10 @@ Deno.test({
     const { buildScratch, editFile, removeScratch, scratchProject } = await import("./cache/e2e_project.ts");
     const project = await scratchProject();
     try {
+      // Beta becomes a part of its own, so the report has a piece besides the front and the appendix.
+      await Deno.rename(join(project.chapters, "02-beta.md"), join(project.chapters, "12-beta.md"));
       const first = printed((await buildScratch(project, { pdf: "required", reproducible: true })).run.pdf);
-      // Alpha, the first chapter, has no h1 of its own (its title is the report's): it stays with the front.
-      assert.equal(first.pieces, 3, "front with alpha, beta, appendix");
+      assert.equal(first.pieces, 3, "front with alpha, beta's part, appendix");
       const pdfPath = join(project.outDir, "report.pdf");
       const whole = await printToPdf({
         htmlPath: join(project.outDir, "report.html"),
@@ -333,8 +340,9 @@ Deno.test({
         assert.match(text, new RegExp(`\\b${index + 2} ?/ ?${pages}\\b`))
       );
       // Contents: each entry's number is the page its heading is printed on.
-      const pageWith = (needle: RegExp) =>
-        texts.findIndex((text, index) => index > 0 && needle.test(text)) + 1;
+      // Headings are looked for after the first page, which holds the contents that name them too.
+      const pageWith = (needle: RegExp, after = 1) =>
+        texts.findIndex((text, index) => index >= after && needle.test(text)) + 1;
       const entries = [["Beta", /^\s*Beta\s*$/m], [
         "How this report was built",
         /^\s*How this report was built\s*$/m,
@@ -349,7 +357,10 @@ Deno.test({
       assert.ok(hasOutline);
       const betaPage = pageWith(/Beta draws a scatter plot/);
       assert.ok(links[betaPage - 1].includes("fig-alpha"), JSON.stringify(links));
-      assert.equal(destinations.get("fig-alpha")!.page + 1, pageWith(/A square drawn from the alpha scope/));
+      assert.equal(
+        destinations.get("fig-alpha")!.page + 1,
+        pageWith(/A square drawn from the alpha scope/, 0),
+      );
       assert.ok(links[0].includes("beta"));
       assert.equal(destinations.get("beta")!.page + 1, pageWith(/^\s*Beta\s*$/m));
 
@@ -364,7 +375,7 @@ Deno.test({
 
       // A prose edit reprints only its own piece.
       await editFile(
-        join(project.chapters, "02-beta.md"),
+        join(project.chapters, "12-beta.md"),
         (text) => text.replace("There are", "We count; there are"),
       );
       const edited = printed((await buildScratch(project, { pdf: "required", reproducible: true })).run.pdf);

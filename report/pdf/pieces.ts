@@ -1,10 +1,10 @@
 /**
- * The report cut into pieces that each start on a fresh printed page: the front (title, contents and whatever
- * comes before the first chapter that opens with an `h1`, which print CSS breaks before), each such chapter,
- * and the appendix (the build summary breaks before itself in print). Each piece is a whole HTML page with
+ * The report cut into pieces that each start on a fresh printed page: the front (title, contents and the first
+ * part, the introduction), each later part (print CSS breaks before `.part + .part`), and the appendix (the
+ * build summary breaks before itself in print). Each piece is a whole HTML page with
  * the report's head and styles and only its own content, so it prints alone to the same pages it fills in the
  * whole report. Pure string work on the written report: the renderer's markup is well formed and sanitised,
- * so section tags in text or outputs are escaped or balanced.
+ * so tags in text or outputs are escaped or balanced.
  */
 
 /** Marks a link whose target lives in another piece; the merge turns it back into a link inside the PDF. */
@@ -17,7 +17,7 @@ export interface Heading {
 }
 
 export interface Piece {
-  /** `front`, the chapter's `data-chapter` name, or `appendix`. */
+  /** `front`, `part-N` for a later part, or `appendix`. */
   name: string;
   /** The page to print (the front's contents still without page numbers: see `withContentsPages`). */
   html: string;
@@ -45,22 +45,22 @@ function find(html: string, pattern: RegExp, from = 0): { start: number; end: nu
   return { start: match.index, end: match.index + match[0].length };
 }
 
-/** Where each top-level `<section>` of `html[from, to)` starts. */
-function topLevelSectionStarts(html: string, from: number, to: number): number[] {
-  const starts: number[] = [];
-  const tag = /<(\/?)section\b[^>]*>/g;
+/** Where each top-level part (`<div class="part" data-part="…">`) of `html[from, to)` starts, with its name. */
+function topLevelParts(html: string, from: number, to: number): { start: number; name: string }[] {
+  const parts: { start: number; name: string }[] = [];
+  const tag = /<(\/?)div\b([^>]*)>/g;
   tag.lastIndex = from;
   let depth = 0;
   for (let match = tag.exec(html); match && match.index < to; match = tag.exec(html)) {
-    if (depth === 0 && !match[1]) starts.push(match.index);
-    depth += match[1] ? -1 : 1;
+    if (match[1]) {
+      depth -= 1;
+      continue;
+    }
+    const part = /^\s+class="part"\s+data-part="([^"]*)"/.exec(match[2]);
+    if (depth === 0 && part) parts.push({ start: match.index, name: `part-${part[1]}` });
+    depth += 1;
   }
-  return starts;
-}
-
-/** Whether a chapter section opens with an `h1` (print CSS starts a page before it). */
-function startsPage(html: string, at: number): boolean {
-  return /^<section\b[^>]*>\s*<h1\b/.test(html.slice(at, at + 500));
+  return parts;
 }
 
 /** Ids of elements in a fragment. */
@@ -104,10 +104,9 @@ export function cutIntoPieces(report: string, extraCss = ""): Piece[] {
     start: article.end,
     inMain: false,
   }];
-  for (const start of topLevelSectionStarts(html, main.end, mainClose.start)) {
-    if (!startsPage(html, start)) continue;
-    const name = /^<section\b[^>]*data-chapter="([^"]+)"/.exec(html.slice(start, start + 500))?.[1];
-    parts.push({ name: name ?? `section-${parts.length}`, start, inMain: true });
+  // Print CSS starts a page before every part but the first (`.part + .part`), which the front holds.
+  for (const { start, name } of topLevelParts(html, main.end, mainClose.start).slice(1)) {
+    parts.push({ name, start, inMain: true });
   }
   const appendix = /^\s*<section\b[^>]*class="build-summary"/.exec(
     html.slice(mainClose.end, mainClose.end + 500),
