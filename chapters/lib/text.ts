@@ -73,3 +73,13 @@ export function scientific(value: number, digits = 1): string {
   const power = String(Number(exponent)).replace(/./g, (ch) => SUPERSCRIPT[ch] ?? ch);
   return `${withMinus(mantissa)}×10${power}`;
 }
+
+/** A bootstrap interval of shares: { low: 0.9601, high: 0.9749 } → "96.0–97.5%". */
+export function percentRange(interval: { low: number; high: number }, digits = 1): string {
+  return `${percent(interval.low, digits).slice(0, -1)}–${percent(interval.high, digits)}`;
+}
+
+/** An interval of differences between shares, in signed percentage points: "+2.2 to +3.8". */
+export function pointsRange(interval: { low: number; high: number }, digits = 1): string {
+  return `${signed(interval.low * 100, digits)} to ${signed(interval.high * 100, digits)}`;
+}

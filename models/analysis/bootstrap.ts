@@ -10,8 +10,11 @@ export interface Interval {
   level: number;
 }
 
+/** Resamples drawn unless told otherwise. */
+export const DEFAULT_RESAMPLES = 2000;
+
 export interface BootstrapOptions {
-  /** Resamples drawn (default 2,000). */
+  /** Resamples drawn (default `DEFAULT_RESAMPLES`). */
   resamples?: number;
   /** Coverage of the interval (default 0.95). */
   level?: number;
@@ -21,7 +24,7 @@ export interface BootstrapOptions {
 /** Interval for the mean of `values` (e.g. 1 for a correctly classified test digit, 0 otherwise): the
  * items are resampled with replacement, and the interval runs between the percentiles of the resampled means. */
 export function bootstrapMean(values: ArrayLike<number>, options: BootstrapOptions = {}): Interval {
-  const { resamples = 2000, level = 0.95, seed = 1 } = options;
+  const { resamples = DEFAULT_RESAMPLES, level = 0.95, seed = 1 } = options;
   const n = values.length;
   if (n === 0) throw new Error("bootstrap: no values to resample");
   if (!(level > 0 && level < 1)) throw new Error(`bootstrap: level must lie strictly between 0 and 1, not ${level}`);
