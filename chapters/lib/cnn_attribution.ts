@@ -11,6 +11,13 @@ import type { LayersModel, tfCore } from "../../models/tf.ts";
 
 export const OCCLUSION = { patch: 6, stride: 2, fill: 0.5 };
 
+/** The correctly classified digits shown (the first test digit of each of these classes) and how many of the
+ * most confidently misclassified test digits join them. */
+/** A pixel with more ink than this grey level counts as ink. */
+export const INK = 0.3;
+
+export const ATTRIBUTION_SHOWN = { digits: [0, 2, 7], wrong: 3 };
+
 export function attributionStudy(
   model: LayersModel,
   test: { x: tfCore.Tensor4D; labels: Int32Array },
