@@ -70,8 +70,7 @@ const SUPERSCRIPT: Record<string, string> = {
 export function scientific(value: number, digits = 1): string {
   if (value === 0) return "0";
   const [mantissa, exponent] = value.toExponential(digits).split("e");
-  const power = String(Number(exponent)).replace(/./g, (ch) => SUPERSCRIPT[ch] ?? ch);
-  return `${withMinus(mantissa)}×10${power}`;
+  return `${withMinus(mantissa)}×${power(10, Number(exponent))}`;
 }
 
 /** A bootstrap interval of shares: { low: 0.9601, high: 0.9749 } → "96.0–97.5%". */
@@ -82,4 +81,9 @@ export function percentRange(interval: { low: number; high: number }, digits = 1
 /** An interval of differences between shares, in signed percentage points: "+2.2 to +3.8". */
 export function pointsRange(interval: { low: number; high: number }, digits = 1): string {
   return `${signed(interval.low * 100, digits)} to ${signed(interval.high * 100, digits)}`;
+}
+
+/** A power in superscript notation: (2, 20) → "2²⁰". */
+export function power(base: number, exponent: number): string {
+  return `${base}${String(exponent).replace(/./g, (ch) => SUPERSCRIPT[ch] ?? ch)}`;
 }

@@ -5,7 +5,10 @@ import {
   list,
   percent,
   percentAtLeast,
+  percentRange,
   plural,
+  pointsRange,
+  power,
   scientific,
   signed,
 } from "../../chapters/lib/text.ts";
@@ -49,4 +52,12 @@ Deno.test("the Part 1 names keep their digits and the Part 2 probability shows d
   assert.equal(probability(0.731), "0.731");
   assert.equal(probability(1), "1 (float32)");
   assert.equal(probability(1 - 6e-8), "1 − 6.0×10⁻⁸");
+});
+
+Deno.test("powers in superscript; intervals as ranges of percentages and of signed points", () => {
+  assert.equal(power(2, 20), "2²⁰");
+  assert.equal(power(10, -5), "10⁻⁵");
+  assert.equal(percentRange({ low: 0.9601, high: 0.9749 }), "96.0–97.5%");
+  assert.equal(pointsRange({ low: -0.017, high: -0.001 }), "−1.7 to −0.1");
+  assert.equal(pointsRange({ low: 0.021, high: 0.039 }), "+2.1 to +3.9");
 });
