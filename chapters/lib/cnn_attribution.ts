@@ -22,12 +22,11 @@ export function attributionStudy(
   model: LayersModel,
   test: { x: tfCore.Tensor4D; labels: Int32Array },
   predictions: Predictions,
-  shownDigits: readonly number[],
-  wrongCount: number,
+  shown: { digits: readonly number[]; wrong: number } = ATTRIBUTION_SHOWN,
 ) {
   const correct = firstOfEachClass(test.labels, 10, (i) => predictions.predicted[i] === test.labels[i])
-    .filter((i) => shownDigits.includes(test.labels[i]));
-  const wrong = misclassified(predictions).slice(0, wrongCount);
+    .filter((i) => shown.digits.includes(test.labels[i]));
+  const wrong = misclassified(predictions).slice(0, shown.wrong);
   const chosen = [...correct, ...wrong];
   const trueLabels = chosen.map((i) => test.labels[i]);
   const predictedLabels = chosen.map((i) => predictions.predicted[i]);

@@ -9,7 +9,7 @@ import { firstLayerSummary, kernelNorms, normGrowth } from "../../models/analysi
 import { LAYOUT_DIGITS, layoutStudy } from "../../models/analysis/cnn/layout.ts";
 import { layerGeometry, receptiveFields } from "../../models/analysis/cnn/receptive_field.ts";
 import { convStages } from "../../models/analysis/cnn/stages.ts";
-import { ATTRIBUTION_SHOWN, attributionStudy, INK } from "./cnn_attribution.ts";
+import { attributionStudy, INK } from "./cnn_attribution.ts";
 import type { CnnSetup } from "./cnn_setup.ts";
 
 export async function cnnFindings(setup: CnnSetup) {
@@ -21,13 +21,7 @@ export async function cnnFindings(setup: CnnSetup) {
   const controlSummaries = await act.summariseStages(control, test.x, { stageNames: conv });
   const [last, controlLast] = [summaries.at(-1)!, controlSummaries.at(-1)!];
   const growth = normGrowth(kernelNorms(model), kernelNorms(control));
-  const attribution = attributionStudy(
-    model,
-    test,
-    predictions,
-    ATTRIBUTION_SHOWN.digits,
-    ATTRIBUTION_SHOWN.wrong,
-  );
+  const attribution = attributionStudy(model, test, predictions);
   const { chosen, trueGradients, digitAt } = attribution;
   return {
     testRows: test.labels.length,
