@@ -87,3 +87,8 @@ export function pointsRange(interval: { low: number; high: number }, digits = 1)
 export function power(base: number, exponent: number): string {
   return `${base}${String(exponent).replace(/./g, (ch) => SUPERSCRIPT[ch] ?? ch)}`;
 }
+
+/** An interval of plain numbers with fixed decimals: { low: 0.99961, high: 0.99978 } → "0.9996–0.9998". */
+export function fixedRange(interval: { low: number; high: number }, digits = 3): string {
+  return `${fixed(interval.low, digits)}–${fixed(interval.high, digits)}`;
+}

@@ -21,28 +21,42 @@ export interface BootstrapOptions {
   seed?: number;
 }
 
-/** Interval for the mean of `values` (e.g. 1 for a correctly classified test digit, 0 otherwise): the
- * items are resampled with replacement, and the interval runs between the percentiles of the resampled means. */
-export function bootstrapMean(values: ArrayLike<number>, options: BootstrapOptions = {}): Interval {
+/** Interval for any statistic of `n` items: `statistic(indices)` is evaluated on the full sample (0 … n − 1)
+ * and on resamples of the items drawn with replacement; the interval runs between the percentiles of the
+ * resampled values. */
+export function bootstrap(
+  n: number,
+  statistic: (indices: Int32Array) => number,
+  options: BootstrapOptions = {},
+): Interval {
   const { resamples = DEFAULT_RESAMPLES, level = 0.95, seed = 1 } = options;
-  const n = values.length;
-  if (n === 0) throw new Error("bootstrap: no values to resample");
-  if (!(level > 0 && level < 1)) throw new Error(`bootstrap: level must lie strictly between 0 and 1, not ${level}`);
+  if (!(n > 0)) throw new Error("bootstrap: no values to resample");
+  if (!(level > 0 && level < 1)) {
+    throw new Error(`bootstrap: level must lie strictly between 0 and 1, not ${level}`);
+  }
   if (!Number.isInteger(resamples) || resamples < 1) {
     throw new Error(`bootstrap: resamples must be a positive integer, not ${resamples}`);
   }
-  let total = 0;
-  for (let i = 0; i < n; i++) total += values[i];
+  const estimate = statistic(Int32Array.from({ length: n }, (_, i) => i));
   const rng = createRng(seed);
-  const means = new Float64Array(resamples);
+  const indices = new Int32Array(n);
+  const values = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[rng.int(n)];
-    means[r] = sum / n;
+    for (let i = 0; i < n; i++) indices[i] = rng.int(n);
+    values[r] = statistic(indices);
   }
-  means.sort();
+  values.sort();
   const tail = (1 - level) / 2;
-  return { estimate: total / n, low: quantile(means, tail), high: quantile(means, 1 - tail), level };
+  return { estimate, low: quantile(values, tail), high: quantile(values, 1 - tail), level };
+}
+
+/** Interval for the mean of `values` (e.g. 1 for a correctly classified test digit, 0 otherwise). */
+export function bootstrapMean(values: ArrayLike<number>, options: BootstrapOptions = {}): Interval {
+  return bootstrap(values.length, (indices) => {
+    let sum = 0;
+    for (const i of indices) sum += values[i];
+    return sum / indices.length;
+  }, options);
 }
 
 /** Interval for mean(a − b) over items measured under both conditions (the same test digits), resampling
@@ -52,7 +66,9 @@ export function bootstrapDifference(
   b: ArrayLike<number>,
   options: BootstrapOptions = {},
 ): Interval {
-  if (a.length !== b.length) throw new Error(`bootstrap: paired samples differ in length (${a.length}, ${b.length})`);
+  if (a.length !== b.length) {
+    throw new Error(`bootstrap: paired samples differ in length (${a.length}, ${b.length})`);
+  }
   return bootstrapMean(Float64Array.from({ length: a.length }, (_, i) => a[i] - b[i]), options);
 }
 

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { bootstrapDifference, bootstrapMean, excludesZero } from "../../models/analysis/bootstrap.ts";
+import {
+  bootstrap,
+  bootstrapDifference,
+  bootstrapMean,
+  excludesZero,
+} from "../../models/analysis/bootstrap.ts";
 import { createRng } from "../../models/seed.ts";
 
 const coin = (n: number, p: number, seed: number) => {
@@ -52,4 +57,25 @@ Deno.test("bad input gets one clear error", () => {
   assert.throws(() => bootstrapMean([1], { level: 1 }), /level/);
   assert.throws(() => bootstrapMean([1], { resamples: 0 }), /resamples/);
   assert.throws(() => bootstrapDifference([1, 0], [1]), /differ in length/);
+});
+
+Deno.test("any statistic: a ratio of sums over resampled groups, and the mean as a special case", () => {
+  const rng = createRng(9);
+  const groups = Array.from({ length: 200 }, () => ({ hits: 5 + rng.int(5), tries: 10 }));
+  const ratio = (indices: Int32Array) => {
+    let hits = 0, tries = 0;
+    for (const i of indices) (hits += groups[i].hits), (tries += groups[i].tries);
+    return hits / tries;
+  };
+  const interval = bootstrap(groups.length, ratio, { seed: 2 });
+  assert.ok(interval.low < interval.estimate && interval.estimate < interval.high);
+  const values = groups.map((g) => g.hits / g.tries);
+  const mean = (indices: Int32Array) =>
+    Array.from(indices).reduce((s, i) => s + values[i], 0) / indices.length;
+  const generic = bootstrap(values.length, mean, { seed: 2 });
+  const special = bootstrapMean(values, { seed: 2 });
+  for (const key of ["estimate", "low", "high"] as const) {
+    assert.ok(Math.abs(generic[key] - special[key]) < 1e-12);
+  }
+  assert.throws(() => bootstrap(0, ratio), /no values/);
 });

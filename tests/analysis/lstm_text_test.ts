@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   fixed,
+  fixedRange,
   int,
   list,
   percent,
@@ -60,4 +61,5 @@ Deno.test("powers in superscript; intervals as ranges of percentages and of sign
   assert.equal(percentRange({ low: 0.9601, high: 0.9749 }), "96.0–97.5%");
   assert.equal(pointsRange({ low: -0.017, high: -0.001 }), "−1.7 to −0.1");
   assert.equal(pointsRange({ low: 0.021, high: 0.039 }), "+2.1 to +3.9");
+  assert.equal(fixedRange({ low: 0.99961, high: 0.99978 }, 4), "0.9996–0.9998");
 });
