@@ -76,7 +76,12 @@ function standardiser(train: Float32Array, dims: number) {
 }
 
 /** Per item, 1 when the probe's most likely class is the label, else 0. */
-function correctness(w: tfCore.Variable, b: tfCore.Variable, x: tfCore.Tensor2D, labels: Int32Array): number[] {
+function correctness(
+  w: tfCore.Variable,
+  b: tfCore.Variable,
+  x: tfCore.Tensor2D,
+  labels: Int32Array,
+): number[] {
   const argMax = tf.tidy(() => tf.argMax(tf.add(tf.matMul(x, w), b), 1));
   const predicted = argMax.dataSync();
   argMax.dispose();
@@ -205,8 +210,11 @@ export function probeContrast(
   if (all.some((probe) => probe.testCorrect.length !== n)) {
     throw new Error("probe contrast: the probes were scored on different numbers of test items");
   }
-  const values = Float64Array.from({ length: n }, (_, i) =>
-    plus.reduce((sum, probe) => sum + probe.testCorrect[i], 0) -
-    minus.reduce((sum, probe) => sum + probe.testCorrect[i], 0));
+  const values = Float64Array.from(
+    { length: n },
+    (_, i) =>
+      plus.reduce((sum, probe) => sum + probe.testCorrect[i], 0) -
+      minus.reduce((sum, probe) => sum + probe.testCorrect[i], 0),
+  );
   return bootstrapMean(values, options);
 }
