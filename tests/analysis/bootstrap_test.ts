@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   bootstrap,
   bootstrapDifference,
+  bootstrapGroupDifference,
   bootstrapMean,
   excludesZero,
 } from "../../models/analysis/bootstrap.ts";
@@ -78,4 +79,16 @@ Deno.test("any statistic: a ratio of sums over resampled groups, and the mean as
     assert.ok(Math.abs(generic[key] - special[key]) < 1e-12);
   }
   assert.throws(() => bootstrap(0, ratio), /no values/);
+});
+
+Deno.test("independent groups: each resampled on its own; a clear gap excludes zero, equal groups do not", () => {
+  const rng = createRng(12);
+  const high = Float64Array.from({ length: 60 }, () => 0.6 + 0.2 * rng.next());
+  const low = Float64Array.from({ length: 40 }, () => 0.4 + 0.2 * rng.next());
+  const gap = bootstrapGroupDifference(high, low, { seed: 3 });
+  assert.ok(Math.abs(gap.estimate - 0.2) < 0.05 && excludesZero(gap));
+  assert.deepEqual(bootstrapGroupDifference(high, low, { seed: 3 }), gap);
+  const same = bootstrapGroupDifference(high.subarray(0, 30), high.subarray(30), { seed: 3 });
+  assert.equal(excludesZero(same), false);
+  assert.throws(() => bootstrapGroupDifference([], [1]), /no values/);
 });
