@@ -41,6 +41,8 @@ export async function cnnFindings(setup: CnnSetup) {
     exemplars: act.EXEMPLAR_COUNT,
     purity: act.classPurity(last, test.labels),
     controlPurity: act.classPurity(controlLast, test.labels),
+    /** Trained minus untrained purity, over two independent sets of channels. */
+    purityGain: act.purityGain(last, controlLast, test.labels, { seed }),
     activeShare: { trained: median(last.activeShare), untrained: median(controlLast.activeShare) },
     gradientOnInk: chosen.map((_, k) => inkShare(trueGradients[k].values, digitAt(k), INK)),
     inkArea: chosen.map((_, k) => inkArea(digitAt(k), INK)),
