@@ -78,9 +78,14 @@ export function percentRange(interval: { low: number; high: number }, digits = 1
   return `${percent(interval.low, digits).slice(0, -1)}–${percent(interval.high, digits)}`;
 }
 
+/** An interval of differences with signs: { low: 0.031, high: 0.044 } → "+0.03 to +0.04". */
+export function signedRange(interval: { low: number; high: number }, digits = 2): string {
+  return `${signed(interval.low, digits)} to ${signed(interval.high, digits)}`;
+}
+
 /** An interval of differences between shares, in signed percentage points: "+2.2 to +3.8". */
 export function pointsRange(interval: { low: number; high: number }, digits = 1): string {
-  return `${signed(interval.low * 100, digits)} to ${signed(interval.high * 100, digits)}`;
+  return signedRange({ low: interval.low * 100, high: interval.high * 100 }, digits);
 }
 
 /** A power in superscript notation: (2, 20) → "2²⁰". */
@@ -88,7 +93,9 @@ export function power(base: number, exponent: number): string {
   return `${base}${String(exponent).replace(/./g, (ch) => SUPERSCRIPT[ch] ?? ch)}`;
 }
 
-/** An interval of plain numbers with fixed decimals: { low: 0.99961, high: 0.99978 } → "0.9996–0.9998". */
+/** An interval of plain numbers with fixed decimals: { low: 0.99961, high: 0.99978 } → "0.9996–0.9998";
+ * "−0.004 to 0.026" when it starts below zero, where a dash would read as a minus. */
 export function fixedRange(interval: { low: number; high: number }, digits = 3): string {
-  return `${fixed(interval.low, digits)}–${fixed(interval.high, digits)}`;
+  const separator = interval.low < 0 ? " to " : "–";
+  return `${fixed(interval.low, digits)}${separator}${fixed(interval.high, digits)}`;
 }

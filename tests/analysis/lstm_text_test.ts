@@ -12,6 +12,7 @@ import {
   power,
   scientific,
   signed,
+  signedRange,
 } from "../../chapters/lib/text.ts";
 import { probability } from "../../chapters/lib/lstm_text.ts";
 import { count, num, pct, pctAtLeast } from "../../chapters/lib/cnn_text.ts";
@@ -62,4 +63,6 @@ Deno.test("powers in superscript; intervals as ranges of percentages and of sign
   assert.equal(pointsRange({ low: -0.017, high: -0.001 }), "−1.7 to −0.1");
   assert.equal(pointsRange({ low: 0.021, high: 0.039 }), "+2.1 to +3.9");
   assert.equal(fixedRange({ low: 0.99961, high: 0.99978 }, 4), "0.9996–0.9998");
+  assert.equal(fixedRange({ low: -0.004, high: 0.026 }), "−0.004 to 0.026");
+  assert.equal(signedRange({ low: 0.031, high: 0.044 }), "+0.03 to +0.04");
 });
