@@ -28,9 +28,10 @@ export function int(value: number): string {
   return withMinus(Math.round(value).toLocaleString("en-US"));
 }
 
-/** Fixed decimals with a typographic minus: −0.125 → "−0.125". */
+/** Fixed decimals with a typographic minus: −0.125 → "−0.125"; no minus on a value that rounds to zero. */
 export function fixed(value: number, digits = 3): string {
-  return withMinus(value.toFixed(digits));
+  const text = value.toFixed(digits);
+  return Number(text) === 0 ? text.replace(/^-/, "") : withMinus(text);
 }
 
 /** 3 → "+3", −2 → "−2", 0 → "0"; `digits` for non-integers: 0.25 → "+0.25". */
@@ -96,6 +97,6 @@ export function power(base: number, exponent: number): string {
 /** An interval of plain numbers with fixed decimals: { low: 0.99961, high: 0.99978 } → "0.9996–0.9998";
  * "−0.004 to 0.026" when it starts below zero, where a dash would read as a minus. */
 export function fixedRange(interval: { low: number; high: number }, digits = 3): string {
-  const separator = interval.low < 0 ? " to " : "–";
-  return `${fixed(interval.low, digits)}${separator}${fixed(interval.high, digits)}`;
+  const low = fixed(interval.low, digits);
+  return `${low}${low.startsWith(MINUS) ? " to " : "–"}${fixed(interval.high, digits)}`;
 }

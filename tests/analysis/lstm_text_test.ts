@@ -64,5 +64,7 @@ Deno.test("powers in superscript; intervals as ranges of percentages and of sign
   assert.equal(pointsRange({ low: 0.021, high: 0.039 }), "+2.1 to +3.9");
   assert.equal(fixedRange({ low: 0.99961, high: 0.99978 }, 4), "0.9996–0.9998");
   assert.equal(fixedRange({ low: -0.004, high: 0.026 }), "−0.004 to 0.026");
+  assert.equal(fixedRange({ low: -0.0003, high: 0.026 }), "0.000–0.026");
+  assert.equal(fixed(-0.0003, 2), "0.00");
   assert.equal(signedRange({ low: 0.031, high: 0.044 }), "+0.03 to +0.04");
 });
