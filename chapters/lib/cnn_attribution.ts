@@ -11,16 +11,22 @@ import type { LayersModel, tfCore } from "../../models/tf.ts";
 
 export const OCCLUSION = { patch: 6, stride: 2, fill: 0.5 };
 
+/** The correctly classified digits shown (the first test digit of each of these classes) and how many of the
+ * most confidently misclassified test digits join them. */
+/** A pixel with more ink than this grey level counts as ink. */
+export const INK = 0.3;
+
+export const ATTRIBUTION_SHOWN = { digits: [0, 2, 7], wrong: 3 };
+
 export function attributionStudy(
   model: LayersModel,
   test: { x: tfCore.Tensor4D; labels: Int32Array },
   predictions: Predictions,
-  shownDigits: readonly number[],
-  wrongCount: number,
+  shown: { digits: readonly number[]; wrong: number } = ATTRIBUTION_SHOWN,
 ) {
   const correct = firstOfEachClass(test.labels, 10, (i) => predictions.predicted[i] === test.labels[i])
-    .filter((i) => shownDigits.includes(test.labels[i]));
-  const wrong = misclassified(predictions).slice(0, wrongCount);
+    .filter((i) => shown.digits.includes(test.labels[i]));
+  const wrong = misclassified(predictions).slice(0, shown.wrong);
   const chosen = [...correct, ...wrong];
   const trueLabels = chosen.map((i) => test.labels[i]);
   const predictedLabels = chosen.map((i) => predictions.predicted[i]);

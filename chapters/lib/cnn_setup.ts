@@ -49,6 +49,8 @@ export interface CnnSetup {
   meta: CnnMeta;
   /** Whether the trained weights came from the model store. */
   cacheHit: boolean;
+  /** The model store's key of these weights. */
+  key: string;
   /** Same architecture and seed, never trained: the control for "what did training do". */
   control: LayersModel;
   train: MnistPart;
@@ -86,6 +88,7 @@ export async function cnnSetup(
     model: stored.model,
     meta: stored.meta,
     cacheHit: stored.hit,
+    key: stored.key,
     control: buildSimpleCNN(seed),
     train,
     test,

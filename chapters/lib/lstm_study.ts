@@ -9,7 +9,10 @@ import {
   type UnitGateBehaviour,
   unitGateBehaviour,
 } from "../../models/analysis/lstm/counter.ts";
+import type { Interval } from "../../models/analysis/bootstrap.ts";
 import {
+  heldOutR2Interval,
+  type LinearProbe,
   linearProbe,
   principalComponents,
   type ProjectedPoint,
@@ -104,7 +107,8 @@ export interface LstmStudy {
   scatter: CountPoint[];
   ablation: AblationStudy;
   saturation: SaturationSummary;
-  probe: { cell: { r2Fit: number; r2HeldOut: number }; hidden: { r2Fit: number; r2HeldOut: number } };
+  /** Linear probes of the count; `r2Interval` is the 95% bootstrap interval of the held-out R². */
+  probe: Record<"cell" | "hidden", { r2Fit: number; r2HeldOut: number; r2Interval: Interval }>;
   pca: { cell: number[]; hidden: number[] };
   projection: ProjectedPoint[];
   lengths: LengthPoint[];
@@ -137,6 +141,10 @@ export function traceSet(setup: LstmSetup, count: number) {
       distribution: "counts",
     }),
   ]);
+}
+
+function probeSummary(probe: LinearProbe, seed: number) {
+  return { r2Fit: probe.r2Fit, r2HeldOut: probe.r2HeldOut, r2Interval: heldOutR2Interval(probe, { seed }) };
 }
 
 function computeStudy(setup: LstmSetup, settings: LstmStudySettings): LstmStudy {
@@ -210,8 +218,8 @@ function computeStudy(setup: LstmSetup, settings: LstmStudySettings): LstmStudy 
     ablation,
     saturation,
     probe: {
-      cell: { r2Fit: cellProbe.r2Fit, r2HeldOut: cellProbe.r2HeldOut },
-      hidden: { r2Fit: hiddenProbe.r2Fit, r2HeldOut: hiddenProbe.r2HeldOut },
+      cell: probeSummary(cellProbe, seed),
+      hidden: probeSummary(hiddenProbe, seed),
     },
     pca: { cell: cellPca.explained, hidden: hiddenPca.explained },
     projection: projectStates(trace, hiddenPca, { maxPoints: settings.projectionPoints, seed }),

@@ -28,9 +28,10 @@ export function int(value: number): string {
   return withMinus(Math.round(value).toLocaleString("en-US"));
 }
 
-/** Fixed decimals with a typographic minus: −0.125 → "−0.125". */
+/** Fixed decimals with a typographic minus: −0.125 → "−0.125"; no minus on a value that rounds to zero. */
 export function fixed(value: number, digits = 3): string {
-  return withMinus(value.toFixed(digits));
+  const text = value.toFixed(digits);
+  return Number(text) === 0 ? text.replace(/^-/, "") : withMinus(text);
 }
 
 /** 3 → "+3", −2 → "−2", 0 → "0"; `digits` for non-integers: 0.25 → "+0.25". */
@@ -70,6 +71,32 @@ const SUPERSCRIPT: Record<string, string> = {
 export function scientific(value: number, digits = 1): string {
   if (value === 0) return "0";
   const [mantissa, exponent] = value.toExponential(digits).split("e");
-  const power = String(Number(exponent)).replace(/./g, (ch) => SUPERSCRIPT[ch] ?? ch);
-  return `${withMinus(mantissa)}×10${power}`;
+  return `${withMinus(mantissa)}×${power(10, Number(exponent))}`;
+}
+
+/** A bootstrap interval of shares: { low: 0.9601, high: 0.9749 } → "96.0–97.5%". */
+export function percentRange(interval: { low: number; high: number }, digits = 1): string {
+  return `${percent(interval.low, digits).slice(0, -1)}–${percent(interval.high, digits)}`;
+}
+
+/** An interval of differences with signs: { low: 0.031, high: 0.044 } → "+0.03 to +0.04". */
+export function signedRange(interval: { low: number; high: number }, digits = 2): string {
+  return `${signed(interval.low, digits)} to ${signed(interval.high, digits)}`;
+}
+
+/** An interval of differences between shares, in signed percentage points: "+2.2 to +3.8". */
+export function pointsRange(interval: { low: number; high: number }, digits = 1): string {
+  return signedRange({ low: interval.low * 100, high: interval.high * 100 }, digits);
+}
+
+/** A power in superscript notation: (2, 20) → "2²⁰". */
+export function power(base: number, exponent: number): string {
+  return `${base}${String(exponent).replace(/./g, (ch) => SUPERSCRIPT[ch] ?? ch)}`;
+}
+
+/** An interval of plain numbers with fixed decimals: { low: 0.99961, high: 0.99978 } → "0.9996–0.9998";
+ * "−0.004 to 0.026" when it starts below zero, where a dash would read as a minus. */
+export function fixedRange(interval: { low: number; high: number }, digits = 3): string {
+  const low = fixed(interval.low, digits);
+  return `${low}${low.startsWith(MINUS) ? " to " : "–"}${fixed(interval.high, digits)}`;
 }

@@ -7,6 +7,7 @@ import {
   wilsonInterval,
 } from "../../models/analysis/lstm/accuracy.ts";
 import {
+  heldOutR2Interval,
   linearProbe,
   principalComponents,
   projectStates,
@@ -60,6 +61,13 @@ Deno.test("gate saturation and the linear probe read known synthetic gates and c
 
   const probe = linearProbe(trace, "cell");
   assert.ok(probe.r2Fit > 0.999 && probe.r2HeldOut > 0.999);
+  assert.equal(probe.heldOutSequences.length, 15);
+  const interval = heldOutR2Interval(probe, { seed: 4 });
+  assert.ok(
+    Math.abs(interval.estimate - probe.r2HeldOut) < 1e-9,
+    "the interval's estimate is the held-out R²",
+  );
+  assert.ok(interval.low <= interval.estimate && interval.estimate <= interval.high && interval.high <= 1);
   const pca = principalComponents(trace, "cell", 2);
   assert.ok(
     pca.explained[0] > 3 * pca.explained[1],

@@ -1,13 +1,18 @@
 import assert from "node:assert/strict";
 import {
   fixed,
+  fixedRange,
   int,
   list,
   percent,
   percentAtLeast,
+  percentRange,
   plural,
+  pointsRange,
+  power,
   scientific,
   signed,
+  signedRange,
 } from "../../chapters/lib/text.ts";
 import { probability } from "../../chapters/lib/lstm_text.ts";
 import { count, num, pct, pctAtLeast } from "../../chapters/lib/cnn_text.ts";
@@ -49,4 +54,17 @@ Deno.test("the Part 1 names keep their digits and the Part 2 probability shows d
   assert.equal(probability(0.731), "0.731");
   assert.equal(probability(1), "1 (float32)");
   assert.equal(probability(1 - 6e-8), "1 − 6.0×10⁻⁸");
+});
+
+Deno.test("powers in superscript; intervals as ranges of percentages and of signed points", () => {
+  assert.equal(power(2, 20), "2²⁰");
+  assert.equal(power(10, -5), "10⁻⁵");
+  assert.equal(percentRange({ low: 0.9601, high: 0.9749 }), "96.0–97.5%");
+  assert.equal(pointsRange({ low: -0.017, high: -0.001 }), "−1.7 to −0.1");
+  assert.equal(pointsRange({ low: 0.021, high: 0.039 }), "+2.1 to +3.9");
+  assert.equal(fixedRange({ low: 0.99961, high: 0.99978 }, 4), "0.9996–0.9998");
+  assert.equal(fixedRange({ low: -0.004, high: 0.026 }), "−0.004 to 0.026");
+  assert.equal(fixedRange({ low: -0.0003, high: 0.026 }), "0.000–0.026");
+  assert.equal(fixed(-0.0003, 2), "0.00");
+  assert.equal(signedRange({ low: 0.031, high: 0.044 }), "+0.03 to +0.04");
 });

@@ -1,6 +1,7 @@
 /** Feature maps and per-channel activation statistics for real digits. */
 import { type LayersModel, type Tensor, tf } from "../../tf.ts";
 import { featureStages, forEachBatch, type Stage, stageOutputs } from "./stages.ts";
+import { bootstrapGroupDifference, type BootstrapOptions, type Interval } from "../bootstrap.ts";
 
 export interface MapPanel {
   stage: string;
@@ -148,17 +149,40 @@ export function labelPurity(images: readonly number[], labels: ArrayLike<number>
   return images.length === 0 ? 0 : Math.max(...counts.values()) / images.length;
 }
 
-/** Mean over `channels` (default: every live channel) of the label purity of each channel's top `k` images:
- * how often the digits that excite a channel most share one class. */
+/** Per channel in `channels` (default: every live channel), the label purity of its top `k` images: how
+ * often the digits that excite the channel most share one class. */
+export function channelPurities(
+  summary: StageSummary,
+  labels: ArrayLike<number>,
+  channels: readonly number[] = liveChannelsByResponse(summary),
+  k = EXEMPLAR_COUNT,
+): number[] {
+  return channels.map((channel) => labelPurity(topImages(summary, channel, k).map((e) => e.image), labels));
+}
+
+/** Trained minus untrained class purity of the live channels, with its 95% bootstrap interval (the two
+ * networks' channels are independent samples, each resampled on its own). */
+export function purityGain(
+  trained: StageSummary,
+  control: StageSummary,
+  labels: ArrayLike<number>,
+  options: BootstrapOptions = {},
+): Interval {
+  return bootstrapGroupDifference(
+    channelPurities(trained, labels),
+    channelPurities(control, labels),
+    options,
+  );
+}
+
+/** The mean of `channelPurities` (0 for no channels). */
 export function classPurity(
   summary: StageSummary,
   labels: ArrayLike<number>,
   channels: readonly number[] = liveChannelsByResponse(summary),
   k = EXEMPLAR_COUNT,
 ): number {
-  const shares = channels.map((channel) =>
-    labelPurity(topImages(summary, channel, k).map((e) => e.image), labels)
-  );
+  const shares = channelPurities(summary, labels, channels, k);
   return shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length);
 }
 

@@ -17,7 +17,7 @@ export function architectureTable(model: LayersModel): ArchitectureRow[] {
     return {
       layer: layer.name,
       type: layer.getClassName(),
-      outputShape: shape.join(" × "),
+      outputShape: shape.map((size) => (size === null ? "?" : size.toLocaleString("en-US"))).join(" × "),
       params: layer.countParams(),
       activation: typeof config.activation === "string" ? config.activation : "—",
     };

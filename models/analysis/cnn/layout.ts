@@ -1,6 +1,7 @@
 /** Whether a stage keeps the input's spatial layout: its channel-averaged map against the pooled input. */
 import { type LayersModel, tf, type tfCore } from "../../tf.ts";
 import { stageOutputs } from "./stages.ts";
+import { bootstrapDifference, type Interval } from "../bootstrap.ts";
 
 /** Pearson correlation of two equally long series (0 when either is constant). */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -52,6 +53,10 @@ export interface LayoutRow {
   own: number;
   /** The same with the next digit's pooled input: the layout all centred digits share. */
   other: number;
+  /** own − other with its 95% bootstrap interval over the digits (paired: each map against both inputs). */
+  margin: Interval;
+  /** own − other per digit, for comparing stages digit by digit. */
+  margins: number[];
 }
 
 /** Mean layout correlation per stage, own and shuffled, over the first `rows` digits of `x`. */
@@ -64,11 +69,12 @@ export function layoutStudy(
   const n = Math.min(rows, x.shape[0]);
   const sample = tf.slice(x, [0, 0, 0, 0], [n, -1, -1, -1]);
   const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
-  const result = stages.map((stage) => ({
-    stage,
-    own: mean(layoutCorrelation(model, sample, stage)),
-    other: mean(layoutCorrelation(model, sample, stage, { shuffle: true })),
-  }));
+  const result = stages.map((stage) => {
+    const own = layoutCorrelation(model, sample, stage);
+    const other = layoutCorrelation(model, sample, stage, { shuffle: true });
+    const margins = Array.from(own, (r, i) => r - other[i]);
+    return { stage, own: mean(own), other: mean(other), margin: bootstrapDifference(own, other), margins };
+  });
   sample.dispose();
   return result;
 }

@@ -2,6 +2,7 @@
 import { type LayersModel, type Tensor, tf, type tfCore } from "../../tf.ts";
 import { createRng, permutation } from "../../seed.ts";
 import { featureStages, forEachBatch, stageOutputs } from "./stages.ts";
+import { bootstrapMean, type BootstrapOptions, type Interval } from "../bootstrap.ts";
 
 export const INPUT_STAGE = "input";
 
@@ -55,6 +56,8 @@ export interface ProbeResult {
   dims: number;
   trainAccuracy: number;
   testAccuracy: number;
+  /** Per test item, 1 when the probe classified it correctly, else 0 (for intervals over the test items). */
+  testCorrect: number[];
 }
 
 function standardiser(train: Float32Array, dims: number) {
@@ -72,14 +75,20 @@ function standardiser(train: Float32Array, dims: number) {
   };
 }
 
-function accuracy(w: tfCore.Variable, b: tfCore.Variable, x: tfCore.Tensor2D, labels: Int32Array): number {
+/** Per item, 1 when the probe's most likely class is the label, else 0. */
+function correctness(
+  w: tfCore.Variable,
+  b: tfCore.Variable,
+  x: tfCore.Tensor2D,
+  labels: Int32Array,
+): number[] {
   const argMax = tf.tidy(() => tf.argMax(tf.add(tf.matMul(x, w), b), 1));
   const predicted = argMax.dataSync();
   argMax.dispose();
-  let correct = 0;
-  predicted.forEach((p, i) => (correct += p === labels[i] ? 1 : 0));
-  return correct / labels.length;
+  return Array.from(predicted, (p, i) => (p === labels[i] ? 1 : 0));
 }
+
+const share = (flags: number[]) => flags.reduce((sum, flag) => sum + flag, 0) / flags.length;
 
 function zeroVariable(shape: number[]): tfCore.Variable {
   const zeros = tf.zeros(shape);
@@ -132,10 +141,12 @@ export function trainLinearProbe(
         tf.dispose([xb, yb]);
       }
     }
+    const testCorrect = correctness(w, b, xTest, test.labels);
     return {
       dims,
-      trainAccuracy: accuracy(w, b, xTrain, train.labels),
-      testAccuracy: accuracy(w, b, xTest, test.labels),
+      trainAccuracy: share(correctness(w, b, xTrain, train.labels)),
+      testAccuracy: share(testCorrect),
+      testCorrect,
     };
   } finally {
     tf.dispose([xTrain, xTest, w, b]);
@@ -183,4 +194,27 @@ export function probePixels(
     dims,
     options,
   );
+}
+
+/** Bootstrap interval for a sum of probe accuracies minus another, over the test items all of them were scored
+ * on, resampled together: `[a]` against `[]` is a's accuracy, `[a]` against `[b]` the difference a − b, and
+ * `[t2, u1]` against `[u2, t1]` the difference between two gains (t2 − u2) − (t1 − u1). */
+export function probeContrast(
+  plus: readonly ProbeResult[],
+  minus: readonly ProbeResult[],
+  options: BootstrapOptions = {},
+): Interval {
+  const all = [...plus, ...minus];
+  if (all.length === 0) throw new Error("probe contrast: no probes given");
+  const n = all[0].testCorrect.length;
+  if (all.some((probe) => probe.testCorrect.length !== n)) {
+    throw new Error("probe contrast: the probes were scored on different numbers of test items");
+  }
+  const values = Float64Array.from(
+    { length: n },
+    (_, i) =>
+      plus.reduce((sum, probe) => sum + probe.testCorrect[i], 0) -
+      minus.reduce((sum, probe) => sum + probe.testCorrect[i], 0),
+  );
+  return bootstrapMean(values, options);
 }

@@ -3,6 +3,7 @@
 import type { LstmTrace, TraceQuantity } from "../../lstm_replay.ts";
 import { runningDifferences } from "./trace_access.ts";
 import { createRng } from "../../seed.ts";
+import { bootstrap, type BootstrapOptions, type Interval } from "../bootstrap.ts";
 
 export interface LinearProbe {
   quantity: TraceQuantity;
@@ -12,6 +13,33 @@ export interface LinearProbe {
   weights: Float64Array;
   bias: number;
   samples: number;
+  /** Per held-out sequence: squared residuals, sum and sum of squares of the targets, and steps. */
+  heldOutSequences: SequenceSums[];
+}
+
+export interface SequenceSums {
+  residual: number;
+  sum: number;
+  sumSquares: number;
+  steps: number;
+}
+
+/** Bootstrap interval of the held-out R², resampling whole held-out sequences (the steps of one sequence are
+ * not independent). */
+export function heldOutR2Interval(probe: LinearProbe, options: BootstrapOptions = {}): Interval {
+  const sequences = probe.heldOutSequences;
+  return bootstrap(sequences.length, (indices) => {
+    let residual = 0, sum = 0, sumSquares = 0, steps = 0;
+    for (const i of indices) {
+      const s = sequences[i];
+      residual += s.residual;
+      sum += s.sum;
+      sumSquares += s.sumSquares;
+      steps += s.steps;
+    }
+    const total = sumSquares - (sum * sum) / steps;
+    return total === 0 ? Number.NaN : 1 - residual / total;
+  }, options);
 }
 
 export interface PrincipalComponents {
@@ -76,14 +104,36 @@ export function linearProbe(trace: LstmTrace, quantity: TraceQuantity = "cell", 
     let residual = 0;
     let total = 0;
     for (const at of rows) {
-      let prediction = bias;
-      for (let j = 0; j < d; j++) prediction += weights[j] * values[at * d + j];
-      residual += (targets[at] - prediction) ** 2;
+      residual += (targets[at] - predict(at)) ** 2;
       total += (targets[at] - mean) ** 2;
     }
     return total === 0 ? Number.NaN : 1 - residual / total;
   };
-  return { quantity, r2Fit: r2(fitRows), r2HeldOut: r2(heldRows), weights, bias, samples: fitRows.length };
+  const predict = (at: number) => {
+    let prediction = bias;
+    for (let j = 0; j < d; j++) prediction += weights[j] * values[at * d + j];
+    return prediction;
+  };
+  const heldOutSequences: SequenceSums[] = [];
+  for (let start = 0; start < heldRows.length; start += trace.length) {
+    const sums = { residual: 0, sum: 0, sumSquares: 0, steps: 0 };
+    for (const at of heldRows.slice(start, start + trace.length)) {
+      sums.residual += (targets[at] - predict(at)) ** 2;
+      sums.sum += targets[at];
+      sums.sumSquares += targets[at] ** 2;
+      sums.steps++;
+    }
+    heldOutSequences.push(sums);
+  }
+  return {
+    quantity,
+    r2Fit: r2(fitRows),
+    r2HeldOut: r2(heldRows),
+    weights,
+    bias,
+    samples: fitRows.length,
+    heldOutSequences,
+  };
 }
 
 /** Top-k principal components of the state vectors at every (row, step), by power iteration with deflation. */
