@@ -1,9 +1,9 @@
 /** The two thumbnails of the results at a glance: one headline figure per part, drawn small. */
 import * as Plot from "@observablehq/plot";
-import type { Interval } from "../../models/analysis/bootstrap.ts";
+import type { Interval } from "../../../models/analysis/bootstrap.ts";
+import { COUNTER, GUIDE, NETWORKS } from "./palette.ts";
 
 const THUMBNAIL = { width: 320, height: 190, style: { fontSize: "10px", background: "white" } };
-const COLORS = { trained: "#1f77b4", untrained: "#999999" };
 
 /** Linear-probe accuracy per stage with its 95% interval, trained against untrained. */
 export function probeThumbnail(
@@ -24,7 +24,7 @@ export function probeThumbnail(
     marginLeft: 40,
     x: { domain: stages, label: null, padding: 0.3 },
     y: { label: "probe accuracy", grid: true, tickFormat: (v: number) => `${Math.round(v * 100)}%` },
-    color: { domain: Object.keys(COLORS), range: Object.values(COLORS), legend: false },
+    color: { ...NETWORKS, legend: false },
     marks: [
       Plot.ruleX(data, { x: "stage", y1: "low", y2: "high", stroke: "network", strokeWidth: 2 }),
       Plot.line(data, { x: "stage", y: "estimate", stroke: "network" }),
@@ -48,10 +48,10 @@ export function counterThumbnail(points: readonly { difference: number; value: n
     ...THUMBNAIL,
     marginLeft: 40,
     x: { label: "running count (1s − 0s)" },
-    y: { label: `cell state of unit ${unit}`, grid: true },
+    y: { label: `cell state of the counter unit (unit ${unit})`, grid: true },
     marks: [
-      Plot.ruleX([0], { stroke: "#ccc" }),
-      Plot.dot(points, { x: "difference", y: "value", r: 1, fill: "#d62728", fillOpacity: 0.3 }),
+      Plot.ruleX([0], { stroke: GUIDE }),
+      Plot.dot(points, { x: "difference", y: "value", r: 1, fill: COUNTER, fillOpacity: 0.3 }),
     ],
   });
 }
