@@ -104,8 +104,8 @@ export const CNN_PROFILES: Record<Profile, CnnTrainingConfig> = {
     trainRows: 8000,
     validationRows: 0,
     testRows: 2000,
-    epochs: 5,
-    batchSize: 32,
+    epochs: 8,
+    batchSize: 64,
     learningRate: { schedule: "cosine", initial: 2e-3 },
     augment: { maxShift: 2, maxZoom: 0.1, maxRotation: 0 },
     targetValidationAccuracy: 0.99,
@@ -204,7 +204,6 @@ async function trainOnMnist(
       batchSize: config.batchSize,
       seed: deriveSeed(run.seed, "training"),
       learningRate: (epoch) => learningRateAt(config.learningRate, epoch, config.epochs),
-      adam: "host",
       task: `train SimpleCNN (${run.profile})`,
       augment: config.augment ? randomAffine(config.augment) : undefined,
       ...(validating

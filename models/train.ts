@@ -1,7 +1,6 @@
 /** A seeded, manually batched Adam training loop that reports progress and can keep the best epoch. */
 import { type LayersModel, type Tensor, tf } from "./tf.ts";
 import { createRng, deriveSeed, permutation } from "./seed.ts";
-import { HostAdam } from "./adam.ts";
 import { progress } from "../report/progress.ts";
 
 export interface EpochLog {
@@ -34,10 +33,6 @@ export interface TrainOptions {
   seed: number;
   /** Default 1e-3. */
   learningRate?: number | LearningRateSchedule;
-  /** `host`: `HostAdam`, one host loop per weight tensor (160 instead of 304 kernel calls per SimpleCNN step);
-   * `tfjs` (default): tfjs's `AdamOptimizer`. They agree to ~1e-6 per step, so trained weights depend on the
-   * choice. */
-  adam?: "host" | "tfjs";
   /** Default: categorical cross-entropy for several outputs, binary cross-entropy for one. */
   loss?: LossName;
   /** Name shown by the progress display. Default "train". */
@@ -66,9 +61,7 @@ export async function trainModel(
     throw new Error(`trainModel: x has ${sampleCount} rows but y has ${y.shape[0]}`);
   }
   const learningRateAt = asSchedule(options.learningRate ?? DEFAULT_LEARNING_RATE);
-  const optimizer = options.adam === "host"
-    ? new HostAdam(learningRateAt(1))
-    : tf.train.adam(learningRateAt(1));
+  const optimizer = tf.train.adam(learningRateAt(1));
   model.compile({ optimizer, loss: options.loss ?? defaultLoss(y), metrics: ["accuracy"] });
 
   const task = options.task ?? "train";
@@ -84,7 +77,7 @@ export async function trainModel(
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const epochStarted = performance.now();
       const learningRate = learningRateAt(epoch);
-      (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+      setLearningRate(optimizer, learningRate);
       const order = permutation(sampleCount, rng);
       let lossSum = 0;
       let accuracySum = 0;
@@ -162,25 +155,34 @@ function defaultLoss(y: Tensor): LossName {
   return y.shape[y.rank - 1] === 1 || y.rank === 1 ? "binaryCrossentropy" : "categoricalCrossentropy";
 }
 
-/** Batches cut from host copies of x and y (read once): a row copy per sample instead of a gather per batch. */
+function setLearningRate(optimizer: ReturnType<typeof tf.train.adam>, learningRate: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+}
+
+type HostArray = Float32Array | Int32Array | Uint8Array;
+
+/** Batches cut from host copies of x and y (read once): a row copy per sample instead of a gather per batch,
+ * the same values and dtype. */
 function hostRows(x: Tensor, y: Tensor) {
-  const xs = x.dataSync() as Float32Array;
-  const ys = y.dataSync() as Float32Array;
-  const xWidth = x.size / x.shape[0];
-  const yWidth = y.size / y.shape[0];
+  const cut = (tensor: Tensor) => {
+    if (tensor.dtype === "string" || tensor.dtype === "complex64") {
+      throw new Error(`trainModel: x and y must be numeric tensors (got ${tensor.dtype})`);
+    }
+    const values = tensor.dataSync() as HostArray;
+    const width = tensor.size / tensor.shape[0];
+    return (rows: Int32Array): Tensor => {
+      const out = new (values.constructor as new (length: number) => HostArray)(rows.length * width);
+      rows.forEach((row, i) => out.set(values.subarray(row * width, (row + 1) * width), i * width));
+      return tf.tensor(out, [rows.length, ...tensor.shape.slice(1)], tensor.dtype);
+    };
+  };
+  const [xRows, yRows] = [cut(x), cut(y)];
   return (rows: Int32Array, augment: TrainOptions["augment"], augmentSeed: number): [Tensor, Tensor] => {
-    const xb = new Float32Array(rows.length * xWidth);
-    const yb = new Float32Array(rows.length * yWidth);
-    rows.forEach((row, i) => {
-      xb.set(xs.subarray(row * xWidth, (row + 1) * xWidth), i * xWidth);
-      yb.set(ys.subarray(row * yWidth, (row + 1) * yWidth), i * yWidth);
-    });
-    const plain = tf.tensor(xb, [rows.length, ...x.shape.slice(1)], "float32");
-    const yTensor = tf.tensor(yb, [rows.length, ...y.shape.slice(1)], "float32");
-    if (!augment) return [plain, yTensor];
+    const plain = xRows(rows);
+    if (!augment) return [plain, yRows(rows)];
     const warped = augment(plain, augmentSeed);
     plain.dispose();
-    return [warped, yTensor];
+    return [warped, yRows(rows)];
   };
 }
 

@@ -1,14 +1,13 @@
 /**
  * Where a SimpleCNN training step's time goes on one backend: `deno run -A tests/bench/profile_cnn.ts [wasm]`.
  * Prints the step time through `trainOnBatch`, the share of each kernel (tf.profile), and the cost of
- * preparing a batch (gather, augmentation). `--tfjs-adam` uses tfjs's Adam instead of `HostAdam`.
+ * preparing a batch (gather, augmentation).
  */
 import process from "node:process";
 import { useBackend } from "../../models/backend.ts";
 import { buildSimpleCNN, DEFAULT_CNN_SEED } from "../../models/cnn.ts";
 import { randomAffine } from "../../models/augment.ts";
 import { type Tensor, tf } from "../../models/tf.ts";
-import { HostAdam } from "../../models/adam.ts";
 
 const backend = Deno.args.find((a) => !a.startsWith("--")) ?? "wasm";
 const batch = Number(Deno.args.find((a) => a.startsWith("--batch="))?.split("=")[1] ?? 64);
@@ -18,8 +17,7 @@ await useBackend(backend);
 const x = tf.randomUniform([batch * 4, 28, 28, 1], 0, 1, "float32", 1);
 const y = tf.oneHot(tf.cast(tf.randomUniform([batch * 4], 0, 10, "float32", 2), "int32") as Tensor, 10);
 const model = buildSimpleCNN(DEFAULT_CNN_SEED);
-const optimizer = Deno.args.includes("--tfjs-adam") ? tf.train.adam(1e-3) : new HostAdam(1e-3);
-model.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
 const xb = tf.slice(x, 0, batch);
 const yb = tf.slice(y, 0, batch);
 

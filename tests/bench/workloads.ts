@@ -2,7 +2,6 @@ import { buildSimpleCNN, DEFAULT_CNN_SEED, SIMPLE_CNN_LAYERS } from "../../model
 import { buildLSTMCounter, DEFAULT_LSTM_CONFIG, DEFAULT_LSTM_SEED } from "../../models/lstm.ts";
 import { stageOutputs } from "../../models/analysis/cnn/stages.ts";
 import { type LayersModel, type Tensor, tf } from "../../models/tf.ts";
-import { HostAdam } from "../../models/adam.ts";
 
 export const TRAIN_BATCH = 64;
 export const INFERENCE_BATCH = 256;
@@ -33,16 +32,8 @@ function bitSequences(rows: number, seed: number): { x: Tensor; y: Tensor } {
   });
 }
 
-/** Trained with the optimizer its model trains with (`trainModel`'s `adam`): HostAdam for the CNN, tfjs's Adam
- * for the LSTM. */
-function training(
-  name: string,
-  model: LayersModel,
-  data: { x: Tensor; y: Tensor },
-  loss: string,
-  adam: "host" | "tfjs",
-): Workload {
-  model.compile({ optimizer: adam === "host" ? new HostAdam(1e-3) : tf.train.adam(1e-3), loss });
+function training(name: string, model: LayersModel, data: { x: Tensor; y: Tensor }, loss: string): Workload {
+  model.compile({ optimizer: tf.train.adam(1e-3), loss });
   return {
     name,
     samplesPerStep: data.x.shape[0],
@@ -76,7 +67,6 @@ export function cnnTraining(): Workload {
     buildSimpleCNN(DEFAULT_CNN_SEED),
     mnistShaped(TRAIN_BATCH, 1),
     "categoricalCrossentropy",
-    "host",
   );
 }
 
@@ -86,7 +76,6 @@ export function lstmTraining(): Workload {
     buildLSTMCounter(DEFAULT_LSTM_CONFIG, DEFAULT_LSTM_SEED),
     bitSequences(TRAIN_BATCH, 2),
     "binaryCrossentropy",
-    "tfjs",
   );
 }
 
