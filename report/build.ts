@@ -17,7 +17,7 @@ import {
 import { checkReferences, numberFloats, type Numbering } from "./render/numbering.ts";
 import { type AppendixSection, type PageChapter, renderPage, type Template } from "./render/page.ts";
 import { Slugger } from "./render/slug.ts";
-import { partOf, runChapters } from "./schedule.ts";
+import { partOf, runChapters, type WaitSignal } from "./schedule.ts";
 import type { BuildReporter } from "./terminal.ts";
 import type { Chapter, ChapterResult } from "./types.ts";
 
@@ -233,7 +233,7 @@ export async function build(
   const jobs = options.jobs ?? 1;
   const computations = new ComputationBoard(options.explain ?? false);
   let stopped = false;
-  const runOne = async (position: number): Promise<ExecutedChapter> => {
+  const runOne = async (position: number, waiting: WaitSignal): Promise<ExecutedChapter> => {
     const chapter = chosen[position];
     reporter.chapterStarted(position + 1, chosen.length, chapter.name, chapter.blocks.length);
     const started = effects.now();
@@ -251,6 +251,8 @@ export async function build(
         reporter.blockFinished(result, blockLabel(chapter, result.index), chapter.name),
       stderr: (text) => reporter.chapterStderr(text),
       memo: (_index, event) => {
+        // Waiting for another chapter's computation leaves a core idle: let the scheduler start another chapter.
+        waiting(event.state === "waiting");
         const line = computations.describe(chapter.name, event);
         if (line) reporter.info(line);
       },

@@ -16,34 +16,62 @@ export function nextToStart(pending: readonly string[], runningParts: ReadonlySe
   return free >= 0 ? free : 0;
 }
 
-/** Runs `run` for every name with at most `jobs` at once, in the order `nextToStart` picks; results keep the
- * input order. Once `stop()` is true no new chapter starts; running ones finish. */
+/** What a running chapter tells the scheduler: it waits for another chapter's stored computation (its core
+ * is idle, so another chapter may start), or it goes on. */
+export type WaitSignal = (waiting: boolean) => void;
+
+/** Runs `run` for every name with at most `jobs` busy at once, in the order `nextToStart` picks; results keep the
+ * input order. A chapter that signals it is waiting for another chapter's computation does not count as busy, so
+ * a core never idles while a chapter could run (at most `2 × jobs` processes exist at once). Once `stop()` is true
+ * no new chapter starts; running ones finish. */
 export async function runChapters<R>(
   names: readonly string[],
   jobs: number,
-  run: (index: number) => Promise<R>,
+  run: (index: number, waiting: WaitSignal) => Promise<R>,
   stop: () => boolean,
 ): Promise<(R | undefined)[]> {
   const results: (R | undefined)[] = new Array(names.length).fill(undefined);
   const pending = names.map((name, index) => ({ name, index }));
   const runningParts = new Map<string, number>();
   const slots = Math.max(1, Math.floor(jobs));
+  const waiting = new Set<number>();
+  let running = 0;
+  let failure: { error: unknown } | undefined;
+  let wake = () => {};
 
-  const worker = async (): Promise<void> => {
-    while (pending.length > 0 && !stop()) {
-      const at = nextToStart(pending.map((entry) => entry.name), new Set(runningParts.keys()));
-      const [{ name, index }] = pending.splice(at, 1);
-      const part = partOf(name);
-      runningParts.set(part, (runningParts.get(part) ?? 0) + 1);
-      try {
-        results[index] = await run(index);
-      } finally {
-        const left = runningParts.get(part)! - 1;
-        if (left === 0) runningParts.delete(part);
-        else runningParts.set(part, left);
-      }
-    }
+  const start = ({ name, index }: { name: string; index: number }) => {
+    const part = partOf(name);
+    runningParts.set(part, (runningParts.get(part) ?? 0) + 1);
+    running += 1;
+    const signal: WaitSignal = (on) => {
+      if (on === waiting.has(index)) return;
+      if (on) waiting.add(index);
+      else waiting.delete(index);
+      wake();
+    };
+    run(index, signal).then(
+      (result) => results[index] = result,
+      (error) => failure ??= { error },
+    ).finally(() => {
+      running -= 1;
+      waiting.delete(index);
+      const left = runningParts.get(part)! - 1;
+      if (left === 0) runningParts.delete(part);
+      else runningParts.set(part, left);
+      wake();
+    });
   };
-  await Promise.all(Array.from({ length: Math.min(slots, names.length) }, worker));
+
+  while (true) {
+    while (
+      pending.length > 0 && !failure && !stop() && running - waiting.size < slots && running < 2 * slots
+    ) {
+      const at = nextToStart(pending.map((entry) => entry.name), new Set(runningParts.keys()));
+      start(pending.splice(at, 1)[0]);
+    }
+    if (running === 0) break;
+    await new Promise<void>((resolve) => wake = resolve);
+  }
+  if (failure) throw failure.error;
   return results;
 }

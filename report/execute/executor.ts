@@ -198,6 +198,7 @@ async function runAttempt(
     context.admit && admission(chapter, context.admit, observer),
   );
   const watchdog = new Watchdog(() => child.kill());
+  let waitingForComputation = false;
   const inlineTimeout = settings.inlineTimeout ?? INLINE_TIMEOUT_SECONDS;
 
   const decoder = new MessageDecoder(nonce);
@@ -219,6 +220,16 @@ async function runAttempt(
         } else if (message.type === "block-end" || message.type === "inline") watchdog.disarm();
         else if (message.type === "inline-start") {
           watchdog.arm({ kind: "inline-timeout", seconds: inlineTimeout }, inlineTimeout);
+        } else if (message.type === "memo" && message.index === recorder.current?.index) {
+          // A wait for another chapter's computation is bounded by that chapter's own clock (if it dies, its
+          // lock is freed and this block computes): this block's clock stops, and restarts when the wait ends.
+          if (message.event.state === "waiting") {
+            waitingForComputation = true;
+            watchdog.disarm();
+          } else if (waitingForComputation) {
+            waitingForComputation = false;
+            watchdog.arm({ kind: "block-timeout" }, chapter.blocks[message.index].options.timeout);
+          }
         } else if (message.type === "done") child.closeStdin();
       }
     }

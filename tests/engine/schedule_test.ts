@@ -53,3 +53,38 @@ Deno.test("after a failure no new chapter starts; running ones finish", async ()
   assert.deepEqual(started, ["00-a", "10-b"]);
   assert.deepEqual(results, ["00-A", "10-B", undefined, undefined]);
 });
+
+Deno.test("a chapter waiting for another's computation frees its slot, and resumes beside the one that started", async () => {
+  const names = ["01-glance", "10-train", "20-other", "21-more"];
+  const started: string[] = [];
+  let release!: () => void;
+  const trained = new Promise<void>((resolve) => release = resolve);
+  const results = await runChapters(names, 2, async (index, waiting) => {
+    started.push(names[index]);
+    if (names[index] === "01-glance") {
+      waiting(true);
+      await trained;
+      waiting(false);
+    } else if (names[index] === "10-train") {
+      // Training ends only after both Part 2 chapters started in the waiting chapter's slot.
+      while (started.length < 4) await new Promise((resolve) => setTimeout(resolve, 2));
+      release();
+    } else await new Promise((resolve) => setTimeout(resolve, 5));
+    return names[index];
+  }, () => false);
+  assert.deepEqual(started, names);
+  assert.deepEqual(results, names);
+});
+
+Deno.test("a chapter that throws stops new starts and the error reaches the caller after running ones end", async () => {
+  const ended: string[] = [];
+  await assert.rejects(
+    runChapters(["00-a", "10-b", "20-c"], 2, async (index) => {
+      if (index === 0) throw new Error("engine broke");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      ended.push(String(index));
+    }, () => false),
+    /engine broke/,
+  );
+  assert.deepEqual(ended, ["1"]);
+});
