@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { findChromium } from "../../report/pdf/chromium.ts";
 import { buildScratch, removeScratch, scratchProject } from "../cache/e2e_project.ts";
-import { type BrowserPage, launchPage } from "./cdp.ts";
+import { type BrowserPage, launchPage } from "../../report/pdf/cdp.ts";
 
 const chromium = findChromium();
 
