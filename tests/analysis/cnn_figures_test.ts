@@ -109,7 +109,17 @@ async function everyFigureRenders(storeDir: string): Promise<void> {
   const small = { x: pick(setup.test.x, [0, 1, 2, 3, 4, 5, 6, 7]), labels: setup.test.labels.slice(0, 8) };
   const probes = await probeStages(setup.model, small, small, { epochs: 1 });
   for (const p of probes) assert.ok(p.testAccuracy >= 0 && p.testAccuracy <= 1);
-  nonEmpty(probeFigure(probes, probes, { trained: 0.5 }), /<path /, "probes");
+  const band = Object.fromEntries(
+    probes.map((p) => [p.stage, { estimate: p.testAccuracy, low: 0.1, high: 0.9, level: 0.95 }]),
+  );
+  const probeChart = probeFigure(probes, probes, { trained: 0.5 }, { trained: band, untrained: band });
+  nonEmpty(probeChart, /<path /, "probes");
+  // One interval rule per stage and network.
+  assert.equal(
+    (probeChart.outerHTML.match(/<line /g) ?? []).length >= 2 * probes.length,
+    true,
+    "interval rules",
+  );
 
   const grads = inputGradients(setup.model, digits, [0, 1]);
   const occlusion = occlusionSensitivity(setup.model, digits, [0, 1], { patch: 7, stride: 7 });

@@ -56,7 +56,7 @@ Deno.test({
     assert.match(html, /<figure class="float figure" id="fig-trap">/);
     assert.match(
       html,
-      /<svg viewBox="0 0 10 10" width="40" height="40"><rect width="10" height="10" fill="teal">/,
+      /<svg viewBox="0 0 10 10" width="40" height="40"( aria-hidden="true")?><rect width="10" height="10" fill="teal"/,
     );
 
     const page = await launchPage(chromium!);

@@ -1,20 +1,23 @@
 /** Figure of chapter 17 (probes): linear-probe accuracy against depth for both networks. */
 import * as Plot from "@observablehq/plot";
+import type { Interval } from "../../../models/analysis/bootstrap.ts";
 import type { StageProbe } from "../../../models/analysis/cnn/linear_probe.ts";
 import type { Node } from "./document.ts";
 import { networkLegend } from "./fig_11_filters.ts";
 import { column, plot } from "./layout.ts";
 import { NETWORKS, REFERENCE, REFERENCE_DASH } from "./palette.ts";
 
-/** Probe accuracy against depth for both networks, with the raw-pixel probe as a reference line. */
+/** Probe accuracy against depth for both networks with 95% intervals (`intervals`, by network and stage),
+ * and the raw-pixel probe as a reference line. */
 export function probeFigure(
   trained: readonly StageProbe[],
   control: readonly StageProbe[],
   pixels: { trained: number },
+  intervals: { trained: Record<string, Interval>; untrained: Record<string, Interval> },
 ): Node {
   const rows = [
-    ...trained.map((p) => ({ ...p, network: "trained" })),
-    ...control.map((p) => ({ ...p, network: "untrained" })),
+    ...trained.map((p) => ({ ...p, network: "trained", ...intervals.trained[p.stage] })),
+    ...control.map((p) => ({ ...p, network: "untrained", ...intervals.untrained[p.stage] })),
   ];
   return column([
     networkLegend(),
@@ -45,6 +48,7 @@ export function probeFigure(
           textAnchor: "end",
           fill: REFERENCE,
         }),
+        Plot.ruleX(rows, { x: "stage", y1: "low", y2: "high", stroke: "network", strokeWidth: 1.5 }),
         Plot.line(rows, { x: "stage", y: "testAccuracy", stroke: "network", strokeWidth: 2 }),
         Plot.dot(rows, { x: "stage", y: "testAccuracy", fill: "network", r: 4 }),
       ],
