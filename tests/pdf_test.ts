@@ -387,3 +387,19 @@ Deno.test({
     }
   },
 });
+
+Deno.test("what print never shows and changes every build (badges, cache counts, build times) is not in a piece", () => {
+  const page = (badge: string, time: string) =>
+    `<html><head></head><body><article class="report"><main><div class="part" data-part="0">
+<section class="chapter"><div class="cell"><div class="block-badge cached" title="t">${badge}</div><pre>code</pre></div>
+</section></div></main>
+<section class="build-summary" id="b"><h1>Built</h1><table><tr><td>Alpha</td><td>3 s</td><td class="screen-only">${time}</td></tr></table>
+<p class="cache-totals screen-only">Cache: ${badge}</p></section></article></body></html>`;
+  const [first, second] = [page("cached · 0.5 s", "0.01 s"), page("ran · 2.1 s", "<0.01 s")].map((html) =>
+    cutIntoPieces(html).map((piece) => piece.html)
+  );
+  assert.deepEqual(first, second);
+  assert.match(first.join(""), /<pre>code<\/pre>/);
+  assert.match(first.join(""), /<td>3 s<\/td>/);
+  assert.doesNotMatch(first.join(""), /block-badge|screen-only|Cache:/);
+});

@@ -68,6 +68,15 @@ function idsIn(fragment: string): Set<string> {
   return new Set([...fragment.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]));
 }
 
+/** Elements print never shows that change from build to build (block badges, the summary's cache counts and
+ * times, marked `screen-only`): left out of the pieces, so a piece's hash changes only with what it prints. */
+const SCREEN_ONLY_ELEMENT =
+  /<(div|p|td|th|span)\b[^>]*\bclass="(?:[^"]*\s)?(?:block-badge|screen-only)(?:\s[^"]*)?"[^>]*>[\s\S]*?<\/\1>/g;
+
+export function withoutScreenOnly(html: string): string {
+  return html.replace(SCREEN_ONLY_ELEMENT, "");
+}
+
 /** Gives every heading an id. */
 function withHeadingIds(html: string): string {
   let next = 1;
@@ -93,7 +102,7 @@ const PIECE_CSS = `@page { @bottom-center { content: none; } }
 
 /** Cuts the written report into pieces; `extraCss` (e.g. the page size) is added to each. */
 export function cutIntoPieces(report: string, extraCss = ""): Piece[] {
-  const html = withHeadingIds(report);
+  const html = withHeadingIds(withoutScreenOnly(report));
   const article = find(html, /<article\b[^>]*>/g);
   const main = find(html, /<main\b[^>]*>/g, article.end);
   const mainClose = find(html, /<\/main>/g, main.end);

@@ -25,12 +25,25 @@ export interface BuildSummaryInput {
   fresh: boolean;
 }
 
-function table(head: string[], rows: string[][], className: string): string {
-  const headHtml = head.map((cell) => `<th scope="col">${escapeHtml(cell)}</th>`).join("");
-  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`)
-    .join("\n");
+/** A table; columns named in `screenOnly` describe this build rather than the report, and are not printed. */
+function table(
+  head: string[],
+  rows: string[][],
+  className: string,
+  screenOnly: readonly string[] = [],
+): string {
+  const cellClass = head.map((name) => screenOnly.includes(name) ? ` class="${SCREEN_ONLY}"` : "");
+  const headHtml = head.map((cell, index) => `<th scope="col"${cellClass[index]}>${escapeHtml(cell)}</th>`)
+    .join("");
+  const body = rows.map((row) =>
+    `<tr>${row.map((cell, index) => `<td${cellClass[index]}>${escapeHtml(cell)}</td>`).join("")}</tr>`
+  ).join("\n");
   return `<table class="${className}">\n<thead><tr>${headHtml}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
+
+/** Marks what says how this particular build went (cache counts, its wall-clock times): shown on screen, left
+ * out of print, so an unchanged report prints the same pages whatever the cache did (see report/pdf/pieces.ts). */
+export const SCREEN_ONLY = "screen-only";
 
 /** Backends the blocks reported, in first-use order. */
 export function backendsUsed(chapters: readonly SummaryChapter[]): string[] {
@@ -94,6 +107,7 @@ export function buildSummaryHtml(input: BuildSummaryInput): string {
       ["Chapter", "Blocks", "Executed", "Cached", "Replayed", "Block time", "Build time"],
       rows,
       "build-chapters",
+      ["Executed", "Cached", "Replayed", "Build time"],
     ),
   );
   const totals = input.chapters.reduce(
@@ -107,7 +121,7 @@ export function buildSummaryHtml(input: BuildSummaryInput): string {
   );
   const problems = input.cacheProblems.length;
   parts.push(
-    `<p class="cache-totals">Cache: ${totals.cached} of ${totals.blocks} blocks reused, ${totals.executed} ` +
+    `<p class="cache-totals ${SCREEN_ONLY}">Cache: ${totals.cached} of ${totals.blocks} blocks reused, ${totals.executed} ` +
       `executed, ${totals.processes} chapter process${totals.processes === 1 ? "" : "es"} started` +
       `${input.fresh ? " (built with <code>--fresh</code>: the cache was not read)" : ""}` +
       `${
