@@ -12,7 +12,7 @@ import { formatDuration } from "../format.ts";
 import { fileErrorReason } from "../errors.ts";
 import { chromiumPrinter } from "./chromium.ts";
 import { type LoadedPiece, loadPiece, mergePieces } from "./merge.ts";
-import { cutIntoPieces, type Piece, textOf, withContentsPages } from "./pieces.ts";
+import { cutIntoPieces, type Piece, textOf, withContentsPages, withoutScreenOnly } from "./pieces.ts";
 import type { Printer } from "./printer.ts";
 
 export type PageSize = "A4" | "Letter";
@@ -227,7 +227,8 @@ export async function printReportPdf(options: ReportPdfOptions): Promise<PdfStep
   const stampPath = join(options.cacheDir, "pdf-stamp.json");
   try {
     const text = await Deno.readTextFile(options.htmlPath);
-    const html = sha256Hex(text);
+    // What print shows: a build that changed only badges or the summary's cache counts leaves the PDF as it is.
+    const html = sha256Hex(withoutScreenOnly(text));
     const stamp = await readJson<PdfStamp>(stampPath);
     const existing = await Deno.stat(options.pdfPath).catch(() => undefined);
     if (
