@@ -124,7 +124,14 @@ async function main(): Promise<void> {
     );
     console.log(`  data-file edit         ${rebuild.dataEditSeconds.toFixed(2)} s   ${rebuild.dataEditRan}`);
     if (rebuild.pdfSeconds !== undefined) {
-      console.log(`  PDF step               ${rebuild.pdfSeconds.toFixed(1)} s`);
+      console.log(`  PDF step, every piece  ${rebuild.pdfSeconds.toFixed(1)} s`);
+    }
+    if (rebuild.proseEditPdfSeconds !== undefined) {
+      console.log(
+        `  prose edit with PDF    ${rebuild.proseEditPdfSeconds.toFixed(2)} s   (target ≤ 2 s; PDF step ${
+          rebuild.proseEditPdfStepSeconds?.toFixed(1)
+        } s)`,
+      );
     }
   }
   const record = {
