@@ -48,7 +48,16 @@ Deno.test("a lock held by a process that was killed is free at once", async () =
   await reader.read();
   assert.equal(await tryLock(path), undefined, "the live holder keeps it");
   let waited = false;
-  const waiting = withLock(path, () => Promise.resolve(42), { onWait: () => (waited = true) });
+  let startedWaiting!: () => void;
+  const isWaiting = new Promise<void>((resolve) => startedWaiting = resolve);
+  const waiting = withLock(path, () => Promise.resolve(42), {
+    onWait: () => {
+      waited = true;
+      startedWaiting();
+    },
+  });
+  // Kill the holder only once the waiter has found the lock taken (else it may simply find it free).
+  await isWaiting;
   child.kill("SIGKILL");
   await child.status;
   reader.releaseLock();
