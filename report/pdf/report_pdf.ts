@@ -265,11 +265,11 @@ export function describePdfStep(
     case "printed": {
       const { pdfPath, pages, printed, pieces } = step.result;
       return {
-        line:
-          `PDF written to ${pdfPath} in ${
-            formatDuration(seconds)
-          } (${pages} pages; ${printed} of ${pieces} ` +
-          `pieces printed)`,
+        line: `PDF written to ${pdfPath} in ${formatDuration(seconds)} (${pages} pages; ${
+          printed > pieces
+            ? `${pieces} pieces printed, the front once more for the contents' page numbers`
+            : `${printed} of ${pieces} pieces printed`
+        })`,
         problem: false,
       };
     }
