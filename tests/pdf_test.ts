@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
 import { CHROMIUM_INSTALL_HINT, findChromium, printToPdf } from "../report/pdf/chromium.ts";
-import { processesMentioning } from "../report/pdf/cdp.ts";
+import { launchBrowser, processesMentioning } from "../report/pdf/cdp.ts";
 import { loadPiece } from "../report/pdf/merge.ts";
 import { cutIntoPieces } from "../report/pdf/pieces.ts";
 import { pageSizeCss, type PdfStep } from "../report/pdf/report_pdf.ts";
@@ -402,4 +402,34 @@ Deno.test("what print never shows and changes every build (badges, cache counts,
   assert.match(first.join(""), /<pre>code<\/pre>/);
   assert.match(first.join(""), /<td>3 s<\/td>/);
   assert.doesNotMatch(first.join(""), /block-badge|screen-only|Cache:/);
+});
+
+Deno.test({
+  name: "a browser left running by a build killed with SIGKILL is ended by the next launch",
+  ignore: skipReason !== undefined,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const cdp = new URL("../report/pdf/cdp.ts", import.meta.url).href;
+    const script = `const { launchBrowser } = await import(${JSON.stringify(cdp)});
+await launchBrowser(${JSON.stringify(chromium)}, { profilePrefix: "report-orphan-test-" });
+console.log("up");
+await new Promise(() => {});`;
+    const child = new Deno.Command(Deno.execPath(), { args: ["eval", script], stdout: "piped" }).spawn();
+    const reader = child.stdout.getReader();
+    await reader.read();
+    const marker = `report-orphan-test-${child.pid}-`;
+    assert.ok(processesMentioning(marker).length > 0, "the child's browser runs");
+    child.kill("SIGKILL");
+    await child.status;
+    reader.releaseLock();
+    await child.stdout.cancel();
+    assert.ok(processesMentioning(marker).length > 0, "killing the build leaves its browser running");
+    const next = await launchBrowser(chromium!, { profilePrefix: "report-orphan-test-" });
+    try {
+      assert.deepEqual(processesMentioning(marker), []);
+    } finally {
+      await next.close();
+    }
+  },
 });

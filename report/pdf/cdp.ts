@@ -86,12 +86,47 @@ async function waitForFile(path: string, timeoutMs: number, exited: () => boolea
   );
 }
 
-/** Starts a private headless Chromium (temporary profile, removed on close) and connects to it. */
+/** Ends the browsers of processes that died without closing them (a build killed with SIGKILL cannot end its
+ * Chromium): their profiles are `<prefix><pid>-…` in the temporary folder, and their owner's pid is gone. */
+function endOrphanedBrowsers(prefix: string): void {
+  const tmp = Deno.env.get("TMPDIR") ?? "/tmp";
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(tmp)];
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const owner = entry.name.startsWith(prefix)
+      ? /^(\d+)-/.exec(entry.name.slice(prefix.length))?.[1]
+      : undefined;
+    if (!owner || existsSync(`/proc/${owner}`)) continue;
+    const dir = join(tmp, entry.name);
+    endChromiumProcesses(dir);
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch { /* another process swept it */ }
+  }
+}
+
+function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts a private headless Chromium (temporary profile `<prefix><our pid>-…`, removed on close) and connects
+ * to it, first ending any browser a dead process of ours left running. */
 export async function launchBrowser(
   chromePath: string,
   options: { extraArgs?: string[]; startTimeoutMs?: number; profilePrefix?: string } = {},
 ): Promise<Browser> {
-  const userDataDir = await Deno.makeTempDir({ prefix: options.profilePrefix ?? "report-browser-profile-" });
+  const prefix = options.profilePrefix ?? "report-browser-profile-";
+  endOrphanedBrowsers(prefix);
+  const userDataDir = await Deno.makeTempDir({ prefix: `${prefix}${Deno.pid}-` });
   const child = new Deno.Command(chromePath, {
     args: [
       ...chromiumHeadlessArgs(userDataDir),

@@ -91,7 +91,7 @@ export function warmChromium(chromePath: string): Printer {
     return Promise.all(stopping).then(() => {});
   }
   async function printOn(htmlPath: string): Promise<Uint8Array> {
-    if (!browser) browser = launchBrowser(chromePath, { profilePrefix: `report-pdf-profile-${Deno.pid}-` });
+    if (!browser) browser = launchBrowser(chromePath, { profilePrefix: "report-pdf-profile-" });
     let open: Browser;
     try {
       open = await browser;
