@@ -27,6 +27,7 @@ import { dependencyHash } from "./cache/lockfile.ts";
 import { acquireLock } from "./cache/lock.ts";
 import { describeProblem, openCacheStore } from "./cache/store.ts";
 import { memoHost } from "./memo_host.ts";
+import { decodePlain, encodePlain } from "./plain_data.ts";
 
 export interface MemoSpec<T> {
   /** Names the computation in the terminal and in `--explain`, e.g. `simple-cnn-full`. */
@@ -35,7 +36,8 @@ export interface MemoSpec<T> {
   module: string | URL;
   /** Everything else the result depends on (JSON). */
   args?: unknown;
-  /** The stored (JSON) form of a result, and back; default: the result is JSON already. */
+  /** The stored (JSON) form of a result, and back; default: plain data (`plain_data.ts`: JSON, typed arrays,
+   * NaN and the other numbers JSON lacks). */
   encode?: (value: T) => unknown | Promise<unknown>;
   decode?: (stored: unknown) => T | Promise<T>;
   /** The store's folder; default `memo/` in the stored-computation area. */
@@ -64,8 +66,8 @@ interface StoredValue {
 
 /** The result of `compute`, from the store when its key is there, else computed (once across processes). */
 export async function memo<T>(spec: MemoSpec<T>, compute: () => Promise<T>): Promise<Memoized<T>> {
-  const encode = spec.encode ?? ((value: T) => value);
-  const decode = spec.decode ?? ((stored: unknown) => stored as T);
+  const encode = spec.encode ?? ((value: T) => plainForm(spec.name, value));
+  const decode = spec.decode ?? ((stored: unknown) => decodePlain(stored) as T);
   const notify = memoHost()?.notify ?? (() => {});
   const dir = spec.dir ?? join(computedDir(), "memo");
   const store = openCacheStore({
@@ -158,6 +160,15 @@ export async function memo<T>(spec: MemoSpec<T>, compute: () => Promise<T>): Pro
   } finally {
     lock.release();
   }
+}
+
+function plainForm(name: string, value: unknown): unknown {
+  const encoded = encodePlain(value);
+  if (encoded.ok) return encoded.value;
+  throw new Error(
+    `${name}: its result is not plain data at ${encoded.path} (a class instance, function or tensor?): ` +
+      "give memo() an encode and a decode",
+  );
 }
 
 /** The engine's own folder: its files (this one, the store, progress reporting) do not change what a

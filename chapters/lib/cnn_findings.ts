@@ -9,10 +9,26 @@ import { firstLayerSummary, kernelNorms, normGrowth } from "../../models/analysi
 import { LAYOUT_DIGITS, layoutStudy } from "../../models/analysis/cnn/layout.ts";
 import { layerGeometry, receptiveFields } from "../../models/analysis/cnn/receptive_field.ts";
 import { convStages } from "../../models/analysis/cnn/stages.ts";
+import { memo } from "../../report/memo.ts";
 import { attributionStudy, INK } from "./cnn_attribution.ts";
 import type { CnnSetup } from "./cnn_setup.ts";
 
-export async function cnnFindings(setup: CnnSetup) {
+export type CnnFindings = Awaited<ReturnType<typeof measure>>;
+
+/** The findings of `setup`'s model, computed once and shared by the chapters that quote them. */
+export async function cnnFindings(setup: CnnSetup): Promise<CnnFindings> {
+  const { value } = await memo(
+    {
+      name: `cnn-findings-${setup.profile}`,
+      module: import.meta.url,
+      args: { model: setup.key, settings: setup.settings, seed: setup.seed },
+    },
+    () => measure(setup),
+  );
+  return value;
+}
+
+async function measure(setup: CnnSetup) {
   const { model, control, test, seed } = setup;
   const conv = convStages(model).map((stage) => stage.name);
   const predictions = await predict(model, test.x, test.labels);

@@ -115,14 +115,16 @@ Deno.test("TypeScript-only syntax in an inline expression is stripped before eva
   assert.equal(await stripTypes("`a ${count!} b`"), "(`a ${count} b`)");
 });
 
-Deno.test("typed arrays of finite numbers are stored and restored with their type", () => {
+Deno.test("typed arrays are stored and restored with their type, non-finite items included", () => {
   const snapshot = JSON.parse(JSON.stringify(snapshotScope({
     weights: new Float32Array([0.5, -1.25, 3]),
     counts: new Int32Array([1, 2]),
-    broken: new Float64Array([1, NaN]),
+    gaps: new Float64Array([1, NaN]),
+    huge: new Float32Array(100_001),
   })));
-  assert.deepEqual(snapshot.opaque, ["broken"]);
+  assert.deepEqual(snapshot.opaque, ["huge"]);
   const restored = restoreScope(snapshot);
+  assert.ok(Number.isNaN((restored.gaps as Float64Array)[1]));
   assert.ok(restored.weights instanceof Float32Array);
   assert.deepEqual([...(restored.weights as Float32Array)], [0.5, -1.25, 3]);
   assert.ok(restored.counts instanceof Int32Array);
