@@ -1,6 +1,7 @@
 /** The two thumbnails of the results at a glance: one headline figure per part, drawn small. */
 import * as Plot from "@observablehq/plot";
 import type { Interval } from "../../../models/analysis/bootstrap.ts";
+import { denseDots } from "./dense_dots.ts";
 import { COUNTER, GUIDE, NETWORKS } from "./palette.ts";
 
 const THUMBNAIL = { width: 320, height: 190, style: { fontSize: "10px", background: "white" } };
@@ -51,7 +52,7 @@ export function counterThumbnail(points: readonly { difference: number; value: n
     y: { label: `cell state of the counter unit (unit ${unit})`, grid: true },
     marks: [
       Plot.ruleX([0], { stroke: GUIDE }),
-      Plot.dot(points, { x: "difference", y: "value", r: 1, fill: COUNTER, fillOpacity: 0.3 }),
+      denseDots(points, { x: "difference", y: "value", r: 1, fill: COUNTER, fillOpacity: 0.3 }),
     ],
   });
 }

@@ -4,6 +4,7 @@ import * as Plot from "@observablehq/plot";
 import type { CountPoint, UnitCorrelation } from "../../../models/analysis/lstm/counter.ts";
 import type { ProjectedPoint } from "../../../models/analysis/lstm/geometry.ts";
 import type { Node } from "./document.ts";
+import { denseDots } from "./dense_dots.ts";
 import { column, FULL_WIDTH, plot } from "./layout.ts";
 import { MAGNITUDE_SCHEME, MANY_SERIES, NEGATIVE, POSITIVE, REFERENCE, REFERENCE_DASH } from "./palette.ts";
 import { colorScaleOptions, signedColor } from "./scales.ts";
@@ -56,7 +57,7 @@ export function counterScatter(points: readonly CountPoint[], fit: UnitCorrelati
     y: { label: `cell state of the counter unit (unit ${fit.unit})`, grid: true },
     color: { legend: true, label: "time step", scheme: MAGNITUDE_SCHEME },
     marks: [
-      Plot.dot(points, { x: "difference", y: "value", fill: "step", r: 2, fillOpacity: 0.6 }),
+      denseDots(points, { x: "difference", y: "value", fill: "step", r: 2, fillOpacity: 0.6 }),
       Plot.line([lo, hi].map((d) => ({ d, v: fit.intercept + fit.slope * d })), {
         x: "d",
         y: "v",
@@ -119,6 +120,6 @@ export function projectionFigure(
     x: { label: `PC 1 (${(100 * explained[0]).toFixed(1)}% of variance)`, grid: true },
     y: { label: `PC 2 (${(100 * explained[1]).toFixed(1)}% of variance)`, grid: true },
     color: { ...colorScaleOptions(color), legend: true },
-    marks: [Plot.dot(points, { x: "pc1", y: "pc2", fill: "difference", r: 2.2, fillOpacity: 0.8 })],
+    marks: [denseDots(points, { x: "pc1", y: "pc2", fill: "difference", r: 2.2, fillOpacity: 0.8 })],
   });
 }
