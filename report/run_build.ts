@@ -12,7 +12,7 @@ import type { Effects } from "./effects.ts";
 import { describeEnvironment } from "./environment.ts";
 import { displayPath, fileErrorReason } from "./errors.ts";
 import type { PdfStep } from "./pdf/report_pdf.ts";
-import type { Printer } from "./pdf/printer.ts";
+import { defaultPrinter, type Printer } from "./pdf/printer.ts";
 import { formatProblem, type Problem } from "./problems.ts";
 import { buildSummary } from "./summary/appendix.ts";
 import type { BuildReporter } from "./terminal.ts";
@@ -29,7 +29,7 @@ export interface RunSettings {
   signal?: AbortSignal;
   /** Block cache and chapter-process scratch space (default `.cache` in the project). */
   cacheDir?: string;
-  /** A printer kept open by the caller (the dev server); by default the PDF step starts one and ends it. */
+  /** A printer kept open by the caller (the dev server); by default the build opens one and ends it. */
   printer?: Printer;
 }
 
@@ -176,6 +176,40 @@ export async function runBuild(
     reporter.problem(formatProblem(cacheProblem, () => undefined));
     return { outcome: { ok: false, problems: [cacheProblem], executed: [] }, cache, htmlSeconds: 0 };
   }
+  // The printer starts as soon as a chapter renders differently from an earlier build (the PDF will change),
+  // so the browser is up by the time the HTML is written.
+  const ownPrinter = command.pdf !== "skip" && !settings.printer ? await defaultPrinter() : undefined;
+  const printer = settings.printer ?? ownPrinter;
+  try {
+    return await buildAndPrint(command, root, effects, reporter, { ...settings, printer }, {
+      started,
+      startedAt,
+      cacheDir,
+      contents,
+      cache,
+    });
+  } finally {
+    if (ownPrinter && !("missing" in ownPrinter)) await ownPrinter.close();
+  }
+}
+
+async function buildAndPrint(
+  command: BuildCommand,
+  root: string,
+  effects: Effects,
+  reporter: BuildReporter,
+  settings: Omit<RunSettings, "printer"> & { printer?: Printer | { missing: string } },
+  state: {
+    started: number;
+    startedAt: number;
+    cacheDir: string;
+    contents: FileContents;
+    cache: CachingExecutor;
+  },
+): Promise<BuildRun> {
+  const { signal, printer } = settings;
+  const { started, startedAt, cacheDir, contents, cache } = state;
+  const warm = printer && !("missing" in printer) ? printer : undefined;
   const renderCached = cachedRenderer(
     root,
     cacheDir,
@@ -223,6 +257,7 @@ export async function runBuild(
       ),
       renderChapter: async (chapter, result, context) => {
         const done = await renderCached(chapter, result, context);
+        if (!done.reused) warm?.prepare();
         rendered.set(chapter.path, done);
         return done;
       },
@@ -268,7 +303,7 @@ export async function printBuiltPdf(
   htmlPath: string,
   command: Pick<BuildCommand, "pageSize">,
   cacheDir: string,
-  settings: Pick<RunSettings, "printer" | "signal"> = {},
+  settings: { printer?: Printer | { missing: string }; signal?: AbortSignal } = {},
 ): Promise<PdfStep> {
   const { printReportPdf } = await import("./pdf/report_pdf.ts");
   return await printReportPdf({

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
-import { CHROMIUM_INSTALL_HINT, findChromium, printToPdf } from "../report/pdf/chromium.ts";
+import { CHROMIUM_INSTALL_HINT, findChromium, printToPdf, warmChromium } from "../report/pdf/chromium.ts";
 import { launchBrowser, processesMentioning } from "../report/pdf/cdp.ts";
 import { loadPiece } from "../report/pdf/merge.ts";
 import { cutIntoPieces } from "../report/pdf/pieces.ts";
@@ -431,5 +431,35 @@ await new Promise(() => {});`;
     } finally {
       await next.close();
     }
+  },
+});
+
+Deno.test({
+  name:
+    "a printer prepared and closed before it printed ends its starting browser at once, leaving nothing behind",
+  ignore: skipReason !== undefined,
+  sanitizeResources: false,
+  async fn() {
+    const tmp = Deno.env.get("TMPDIR") ?? "/tmp";
+    const profiles = () =>
+      [...Deno.readDirSync(tmp)].filter((entry) => entry.name.startsWith(`report-pdf-profile-${Deno.pid}-`));
+    const printer = warmChromium(chromium!);
+    printer.prepare();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await printer.close();
+    assert.ok(performance.now() - started < 1000, `close took ${performance.now() - started} ms`);
+    assert.deepEqual(ourPrinterProcesses(), []);
+    assert.deepEqual(profiles(), []);
+    // Prepared, then printed: the print uses the browser the preparation started.
+    const dir = await Deno.makeTempDir({ prefix: "pdf-test-" });
+    await Deno.writeTextFile(join(dir, "a.html"), "<p>prepared</p>");
+    const again = warmChromium(chromium!);
+    again.prepare();
+    const bytes = await again.print(join(dir, "a.html"));
+    assert.equal(new TextDecoder().decode(bytes.subarray(0, 5)), "%PDF-");
+    await again.close();
+    assert.deepEqual(ourPrinterProcesses(), []);
+    await Deno.remove(dir, { recursive: true });
   },
 });

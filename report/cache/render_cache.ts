@@ -59,7 +59,7 @@ export function cachedRenderer(
     const html = stored && Array.isArray(stored.slugs) ? await store.getText(htmlKey) : undefined;
     if (stored && html !== undefined) {
       context.slugger.apply(stored.slugs);
-      return { ...stored.rendered, html };
+      return { ...stored.rendered, html, reused: true };
     }
     const rendered = renderChapter(chapter, result.full ? await result.full() : result, context);
     const slugs = [...context.slugger.counts()].filter(([base, count]) => before.get(base) !== count);

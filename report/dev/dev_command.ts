@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import type { BuildCommand } from "../cli.ts";
 import { denoEffects } from "../effects.ts";
 import { CACHE_DIR, printBuiltPdf, runBuild } from "../run_build.ts";
-import type { Printer } from "../pdf/printer.ts";
+import { defaultPrinter } from "../pdf/printer.ts";
 import { type BuildReporter, terminalReporter } from "../terminal.ts";
 import { abortableEffects } from "./abortable_effects.ts";
 import { closeOnInterrupt } from "./interrupt.ts";
@@ -21,9 +21,8 @@ export interface DevPdf {
 
 export async function devPdf(command: BuildCommand, root: string): Promise<DevPdf | undefined> {
   if (command.pdf !== "required") return undefined;
-  const { chromiumPrinter } = await import("../pdf/chromium.ts");
   const { describePdfStep } = await import("../pdf/report_pdf.ts");
-  const printer: Printer | { missing: string } = chromiumPrinter();
+  const printer = await defaultPrinter();
   if ("missing" in printer) {
     console.warn(printer.missing);
     return undefined;

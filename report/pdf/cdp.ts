@@ -70,9 +70,15 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-async function waitForFile(path: string, timeoutMs: number, exited: () => boolean): Promise<string> {
+async function waitForFile(
+  path: string,
+  timeoutMs: number,
+  exited: () => boolean,
+  signal?: AbortSignal,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !exited()) {
+    if (signal?.aborted) throw new Error("Chromium's start was called off");
     try {
       const text = await Deno.readTextFile(path);
       if (text.includes("\n")) return text;
@@ -119,10 +125,12 @@ function existsSync(path: string): boolean {
 }
 
 /** Starts a private headless Chromium (temporary profile `<prefix><our pid>-…`, removed on close) and connects
- * to it, first ending any browser a dead process of ours left running. */
+ * to it, first ending any browser a dead process of ours left running. `signal` calls off a start still
+ * waiting for the browser (it is ended). */
 export async function launchBrowser(
   chromePath: string,
-  options: { extraArgs?: string[]; startTimeoutMs?: number; profilePrefix?: string } = {},
+  options: { extraArgs?: string[]; startTimeoutMs?: number; profilePrefix?: string; signal?: AbortSignal } =
+    {},
 ): Promise<Browser> {
   const prefix = options.profilePrefix ?? "report-browser-profile-";
   endOrphanedBrowsers(prefix);
@@ -155,6 +163,7 @@ export async function launchBrowser(
       join(userDataDir, "DevToolsActivePort"),
       options.startTimeoutMs ?? 15_000,
       () => exited,
+      options.signal,
     );
     const [port, path] = lines.split("\n").map((line) => line.trim());
     socket = new WebSocket(`ws://127.0.0.1:${port}${path}`);

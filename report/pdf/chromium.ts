@@ -79,10 +79,14 @@ function withTimeout<T>(work: Promise<T>, options: PrintOptions, onStop: () => v
  * own page. */
 export function warmChromium(chromePath: string): Printer {
   let browser: Promise<Browser> | undefined;
+  let launch: AbortController | undefined;
   const stopping = new Set<Promise<void>>();
   function stop(): Promise<void> {
     const current = browser;
     browser = undefined;
+    // A browser still starting (prepared for a print that never came) is ended at once, not awaited.
+    launch?.abort();
+    launch = undefined;
     if (current) {
       const closing = current.then((open) => open.close(), () => {});
       stopping.add(closing);
@@ -90,11 +94,20 @@ export function warmChromium(chromePath: string): Printer {
     }
     return Promise.all(stopping).then(() => {});
   }
+  function start(): Promise<Browser> {
+    if (!browser) {
+      launch = new AbortController();
+      browser = launchBrowser(chromePath, { profilePrefix: "report-pdf-profile-", signal: launch.signal });
+      // A failed start is reported by the print that waits for it.
+      browser.catch(() => {});
+    }
+    return browser;
+  }
   async function printOn(htmlPath: string): Promise<Uint8Array> {
-    if (!browser) browser = launchBrowser(chromePath, { profilePrefix: "report-pdf-profile-" });
+    const starting = start();
     let open: Browser;
     try {
-      open = await browser;
+      open = await starting;
     } catch (error) {
       browser = undefined;
       throw new Error(`chromium could not start: ${(error as Error).message}`);
@@ -123,6 +136,7 @@ export function warmChromium(chromePath: string): Printer {
   return {
     name: "chromium",
     print: (htmlPath, options = {}) => withTimeout(printOn(htmlPath), options, () => void stop()),
+    prepare: () => void start(),
     close: stop,
   };
 }

@@ -26,6 +26,8 @@ export interface RenderedChapter {
   /** Per block (by index): SHA-256 of the HTML of the outputs it shows, or null when it shows none; what a
    * reader sees of its result, compared by `deno task diff` (see report/provenance/manifest.ts). */
   outputs?: (string | null)[];
+  /** True when this rendering came from the render cache (the chapter rendered as in an earlier build). */
+  reused?: boolean;
 }
 
 /** `chapters/x.md:12:1: warning: removed from the page …: <script>, onerror on <img>` */
