@@ -147,7 +147,6 @@ export async function runBuild(
   reporter: BuildReporter,
   settings: RunSettings = {},
 ): Promise<BuildRun> {
-  const { signal } = settings;
   const started = effects.now();
   const startedAt = Date.now();
   const cacheDir = resolve(root, settings.cacheDir ?? CACHE_DIR);
