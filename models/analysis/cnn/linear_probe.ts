@@ -115,20 +115,23 @@ export function trainLinearProbe(
   const b = zeroVariable([classes]);
   const optimizer = tf.train.adam(learningRate);
   const rng = createRng(seed);
-  const shuffledX = new Float32Array(n * dims);
-  const shuffledY = new Int32Array(n);
+  // One batch of rows at a time, copied in shuffled order (a shuffled copy of all rows would double the
+  // features' memory).
+  const batchX = new Float32Array(Math.min(n, batchSize) * dims);
+  const batchY = new Int32Array(Math.min(n, batchSize));
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const order = permutation(n, rng);
-      order.forEach((from, to) => {
-        shuffledX.set(trainData.subarray(from * dims, (from + 1) * dims), to * dims);
-        shuffledY[to] = train.labels[from];
-      });
       for (let start = 0; start < n; start += batchSize) {
         const end = Math.min(n, start + batchSize);
-        const xb = tf.tensor2d(shuffledX.subarray(start * dims, end * dims), [end - start, dims]);
+        for (let to = 0; to < end - start; to++) {
+          const from = order[start + to];
+          batchX.set(trainData.subarray(from * dims, (from + 1) * dims), to * dims);
+          batchY[to] = train.labels[from];
+        }
+        const xb = tf.tensor2d(batchX.subarray(0, (end - start) * dims), [end - start, dims]);
         const yb = tf.tidy(() =>
-          tf.cast(tf.oneHot(tf.tensor1d(shuffledY.subarray(start, end), "int32"), classes), "float32")
+          tf.cast(tf.oneHot(tf.tensor1d(batchY.subarray(0, end - start), "int32"), classes), "float32")
         );
         optimizer.minimize(
           () => {
@@ -171,6 +174,9 @@ export async function probeStages(
   const testFeatures = await pooledFeatures(model, test.x, { grid: options.grid });
   return [...trainFeatures.keys()].map((stage, depth) => {
     const tr = trainFeatures.get(stage)!, te = testFeatures.get(stage)!;
+    // Each stage's features are let go once its probe is trained.
+    trainFeatures.delete(stage);
+    testFeatures.delete(stage);
     const result = trainLinearProbe(
       { data: tr.data, labels: train.labels },
       { data: te.data, labels: test.labels },
