@@ -8,7 +8,7 @@ import {
   type StageProbe,
 } from "../../models/analysis/cnn/linear_probe.ts";
 import { memo } from "../../report/memo.ts";
-import type { CnnSetup } from "./cnn_setup.ts";
+import type { CnnControlSetup, CnnSetup } from "./cnn_setup.ts";
 
 export interface CnnProbeStudy {
   options: { epochs: number; seed: number; l2: number; grid: number; batchSize: number };
@@ -19,28 +19,50 @@ export interface CnnProbeStudy {
   testRows: number;
 }
 
-export async function cnnProbeStudy(setup: CnnSetup): Promise<CnnProbeStudy> {
-  const options = { epochs: setup.settings.probeEpochs, seed: setup.seed, l2: 1e-3, grid: 7, batchSize: 256 };
+function probeOptions(setup: CnnControlSetup) {
+  return { epochs: setup.settings.probeEpochs, seed: setup.seed, l2: 1e-3, grid: 7, batchSize: 256 };
+}
+
+const digits = (part: CnnControlSetup["train"]) => ({ x: part.x, labels: part.labels });
+
+/** The probes that need no training, of the untrained network and of the raw pixels: on an empty store they
+ * can be computed while the network trains. */
+export async function untrainedProbeStudy(
+  setup: CnnControlSetup,
+): Promise<{ control: StageProbe[]; pixels: ProbeResult }> {
+  const options = probeOptions(setup);
   const { value } = await memo(
+    {
+      name: `cnn-probes-untrained-${setup.profile}`,
+      module: import.meta.url,
+      args: { options, settings: setup.settings },
+    },
+    async () => ({
+      control: await probeStages(setup.control, digits(setup.train), digits(setup.test), options),
+      pixels: probePixels(digits(setup.train), digits(setup.test), options),
+    }),
+  );
+  return value;
+}
+
+export async function cnnProbeStudy(setup: CnnSetup): Promise<CnnProbeStudy> {
+  const options = probeOptions(setup);
+  const untrained = await untrainedProbeStudy(setup);
+  const { value: trained } = await memo(
     {
       name: `cnn-probes-${setup.profile}`,
       module: import.meta.url,
       args: { model: setup.key, options, settings: setup.settings },
     },
-    async () => {
-      const train = { x: setup.train.x, labels: setup.train.labels };
-      const test = { x: setup.test.x, labels: setup.test.labels };
-      return {
-        options,
-        trained: await probeStages(setup.model, train, test, options),
-        control: await probeStages(setup.control, train, test, options),
-        pixels: probePixels(train, test, options),
-        trainRows: train.labels.length,
-        testRows: test.labels.length,
-      };
-    },
+    () => probeStages(setup.model, digits(setup.train), digits(setup.test), options),
   );
-  return value;
+  return {
+    options,
+    trained,
+    ...untrained,
+    trainRows: setup.train.labels.length,
+    testRows: setup.test.labels.length,
+  };
 }
 
 /** The probe accuracies and the differences the chapters compare, each with its bootstrap interval over the

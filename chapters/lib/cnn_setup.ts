@@ -67,31 +67,28 @@ export interface CnnSetupOptions {
   storeDir?: string;
 }
 
-export async function cnnSetup(
-  params: Record<string, string>,
-  options: CnnSetupOptions = {},
-): Promise<CnnSetup> {
+/** Everything of a setup but the trained network: what the untrained network's analyses need, available
+ * without waiting for training. */
+export type CnnControlSetup = Omit<CnnSetup, "model" | "meta" | "cacheHit" | "key">;
+
+export async function cnnControlSetup(params: Record<string, string>): Promise<CnnControlSetup> {
   const profile = cnnProfile(params.profile);
   const settings = CNN_ANALYSIS[profile];
   const seed = params.seed ? Number(params.seed) : DEFAULT_CNN_SEED;
   const backend = await useBackend(params.backend ?? "auto");
-  const store = options.storeDir === undefined ? undefined : { dir: options.storeDir };
-  const stored = await trainedSimpleCNN({ profile, seed, store });
   const data = await loadMnist();
   const test = firstRows(data.test, settings.testRows);
   const train = firstRows(data.train, settings.probeTrainRows);
   data.dispose();
-  return {
-    profile,
-    settings,
-    backend,
-    model: stored.model,
-    meta: stored.meta,
-    cacheHit: stored.hit,
-    key: stored.key,
-    control: buildSimpleCNN(seed),
-    train,
-    test,
-    seed,
-  };
+  return { profile, settings, backend, control: buildSimpleCNN(seed), train, test, seed };
+}
+
+export async function cnnSetup(
+  params: Record<string, string>,
+  options: CnnSetupOptions = {},
+): Promise<CnnSetup> {
+  const base = await cnnControlSetup(params);
+  const store = options.storeDir === undefined ? undefined : { dir: options.storeDir };
+  const stored = await trainedSimpleCNN({ profile: base.profile, seed: base.seed, store });
+  return { ...base, model: stored.model, meta: stored.meta, cacheHit: stored.hit, key: stored.key };
 }

@@ -8,12 +8,37 @@ import {
   topImages,
 } from "../../models/analysis/cnn/activations.ts";
 import {
+  DEFAULT_VISUALIZATION,
   type VisualizationOptions,
   type VisualizationTarget,
   visualizeTargets,
 } from "../../models/analysis/cnn/feature_visualization.ts";
+import { memo } from "../../report/memo.ts";
+import type { CnnControlSetup } from "./cnn_setup.ts";
 import { forwardRecording } from "../../models/analysis/cnn/stages.ts";
 import { type LayersModel, tf, type tfCore } from "../../models/tf.ts";
+
+export type VisualizationStudy = Awaited<ReturnType<typeof visualizationStudy>>;
+
+/** The optimisation settings of Part 1's feature visualization for `setup`'s profile and seed. */
+export function visualizationOptions(setup: CnnControlSetup) {
+  return { ...DEFAULT_VISUALIZATION, steps: setup.settings.visualizationSteps, seed: setup.seed };
+}
+
+/** The study of the untrained network, stored: it needs no training, so on an empty store it can be computed
+ * while the network trains. */
+export async function untrainedVisualization(setup: CnnControlSetup): Promise<VisualizationStudy> {
+  const options = visualizationOptions(setup);
+  const { value } = await memo(
+    {
+      name: `cnn-visualization-untrained-${setup.profile}`,
+      module: import.meta.url,
+      args: { options, settings: setup.settings },
+    },
+    () => visualizationStudy(setup.control, setup.test, setup.settings.visualizedChannels, options),
+  );
+  return value;
+}
 
 export async function visualizationStudy(
   model: LayersModel,
