@@ -15,8 +15,10 @@ import {
 } from "../../models/analysis/cnn/feature_visualization.ts";
 import { memo } from "../../report/memo.ts";
 import type { CnnControlSetup } from "./cnn_setup.ts";
-import { forwardRecording } from "../../models/analysis/cnn/stages.ts";
+import { logits as logitsOf } from "../../models/analysis/cnn/stages.ts";
 import { type LayersModel, tf, type tfCore } from "../../models/tf.ts";
+
+const LOGIT_BATCH = 250;
 
 export type VisualizationStudy = Awaited<ReturnType<typeof visualizationStudy>>;
 
@@ -50,9 +52,14 @@ export async function visualizationStudy(
   const live = liveChannelsByResponse(conv3);
   const channels = evenlySpaced(live, visualizedChannels);
   const exemplars = channels.map((c) => topImages(conv3, c, EXEMPLAR_COUNT));
-  const logitTensor = tf.tidy(() => forwardRecording(model, data.x).logits);
-  const logits = logitTensor.arraySync() as number[][];
-  logitTensor.dispose();
+  // A batch at a time: one pass over every digit at once would hold all their activations.
+  const logits: number[][] = [];
+  for (let start = 0; start < data.labels.length; start += LOGIT_BATCH) {
+    const size = Math.min(LOGIT_BATCH, data.labels.length - start);
+    const batch = tf.tidy(() => logitsOf(model, tf.slice(data.x, start, size)));
+    logits.push(...(batch.arraySync() as number[][]));
+    batch.dispose();
+  }
   const classScale = (label: number) => {
     const own = logits.filter((_, i) => data.labels[i] === label).map((row) => row[label]);
     return Math.max(1e-3, own.reduce((a, b) => a + b, 0) / Math.max(1, own.length));

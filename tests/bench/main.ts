@@ -5,7 +5,8 @@
  * Flags: `--backends=wasm,cpu` · `--seconds=5` (per workload) · `--to-target=wasm` (backends that train
  * both models to target; `none` skips) · `--profile=full|quick` (the training profile used for that) ·
  * `--kernels=wasm` (backends whose patched kernels are timed against the originals; `none` skips) ·
- * `--rebuild=full|quick|none` (the rebuild targets: prose edit and plotting-block edit, with that profile).
+ * `--rebuild=full|quick|none` (the rebuild targets: prose edit and plotting-block edit, with that profile) ·
+ * `--cold=yes|none` (a cold build of a copy of the project, HTML and PDF: seconds and peak memory).
  */
 import { backendLine } from "../../models/backend.ts";
 import { type BackendResult, RESULT_PREFIX } from "./measure.ts";
@@ -13,6 +14,7 @@ import { formatTable } from "./table.ts";
 import { KERNELS_PREFIX, type KernelTiming } from "./kernels.ts";
 import { benchRebuild, type RebuildTimings } from "./rebuild.ts";
 import { measurePytorch } from "./pytorch.ts";
+import { benchCold, type ColdBuild } from "./cold.ts";
 
 const projectRoot = new URL("../../", import.meta.url);
 
@@ -134,6 +136,19 @@ async function main(): Promise<void> {
       );
     }
   }
+  let cold: ColdBuild | undefined;
+  if (flag("cold", "yes") !== "none") {
+    console.error("timing a cold build (empty cache, HTML and PDF)…");
+    cold = await benchCold({ log: (line) => console.error(line) });
+    console.log(`\ncold build (empty .cache/, \`deno task build\`, HTML and PDF)`);
+    for (const line of cold.lines) console.log(`  ${line}`);
+    console.log(
+      `  ${cold.ok ? "" : "FAILED after "}${cold.seconds.toFixed(1)} s   (target ≤ 120 s)` +
+        (cold.peakRssMiB === null
+          ? ""
+          : `; peak RSS ${cold.peakRssMiB.toFixed(0)} MiB, largest process (target ≤ 1,024 MiB)`),
+    );
+  }
   const record = {
     date: new Date().toISOString(),
     deno: Deno.version.deno,
@@ -142,6 +157,7 @@ async function main(): Promise<void> {
     results,
     kernels,
     rebuild,
+    cold,
   };
   const dir = new URL(".cache/bench/", projectRoot);
   await Deno.mkdir(dir, { recursive: true });

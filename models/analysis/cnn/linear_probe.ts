@@ -76,16 +76,28 @@ function standardiser(train: Float32Array, dims: number) {
 }
 
 /** Per item, 1 when the probe's most likely class is the label, else 0. */
+/** 1 where the probe's class is the label, row by row, scored a batch at a time from host rows (a tensor of
+ * every row would grow the backend's memory by the whole feature matrix). */
 function correctness(
   w: tfCore.Variable,
   b: tfCore.Variable,
-  x: tfCore.Tensor2D,
+  data: Float32Array,
+  dims: number,
   labels: Int32Array,
+  batchSize: number,
 ): number[] {
-  const argMax = tf.tidy(() => tf.argMax(tf.add(tf.matMul(x, w), b), 1));
-  const predicted = argMax.dataSync();
-  argMax.dispose();
-  return Array.from(predicted, (p, i) => (p === labels[i] ? 1 : 0));
+  const flags: number[] = [];
+  for (let start = 0; start < labels.length; start += batchSize) {
+    const end = Math.min(labels.length, start + batchSize);
+    const argMax = tf.tidy(() => {
+      const x = tf.tensor2d(data.subarray(start * dims, end * dims), [end - start, dims]);
+      return tf.argMax(tf.add(tf.matMul(x, w), b), 1);
+    });
+    const predicted = argMax.dataSync();
+    argMax.dispose();
+    predicted.forEach((p, i) => flags.push(p === labels[start + i] ? 1 : 0));
+  }
+  return flags;
 }
 
 const share = (flags: number[]) => flags.reduce((sum, flag) => sum + flag, 0) / flags.length;
@@ -109,8 +121,7 @@ export function trainLinearProbe(
   const standardise = standardiser(train.data, dims);
   const n = train.labels.length;
   const trainData = standardise(train.data);
-  const xTrain = tf.tensor2d(trainData, [n, dims]);
-  const xTest = tf.tensor2d(standardise(test.data), [test.labels.length, dims]);
+  const testData = standardise(test.data);
   const w = zeroVariable([dims, classes]);
   const b = zeroVariable([classes]);
   const optimizer = tf.train.adam(learningRate);
@@ -144,15 +155,15 @@ export function trainLinearProbe(
         tf.dispose([xb, yb]);
       }
     }
-    const testCorrect = correctness(w, b, xTest, test.labels);
+    const testCorrect = correctness(w, b, testData, dims, test.labels, batchSize);
     return {
       dims,
-      trainAccuracy: share(correctness(w, b, xTrain, train.labels)),
+      trainAccuracy: share(correctness(w, b, trainData, dims, train.labels, batchSize)),
       testAccuracy: share(testCorrect),
       testCorrect,
     };
   } finally {
-    tf.dispose([xTrain, xTest, w, b]);
+    tf.dispose([w, b]);
     optimizer.dispose();
   }
 }
