@@ -20,7 +20,12 @@ export function runRoot(cacheDir: string): string {
 export async function openRunDir(cacheDir: string, name: string): Promise<RunDir> {
   const path = join(runRoot(cacheDir), name);
   await Deno.mkdir(path, { recursive: true });
-  const lock = await acquireLock(join(path, LOCK_FILE));
+  // Creating a file and locking it are two steps: a sweep between them would find the lock free and take the
+  // folder. The lock is taken under a name of its own and renamed into place, so the lock file a sweep can see
+  // is locked from the start (a folder without one is left alone for a grace period).
+  const taken = join(path, `${LOCK_FILE}-${crypto.randomUUID()}`);
+  const lock = await acquireLock(taken);
+  await Deno.rename(taken, join(path, LOCK_FILE));
   return {
     path,
     async release(keep) {
