@@ -17,7 +17,7 @@ export async function pooledFeatures(
   const n = x.shape[0];
   const names = [INPUT_STAGE, ...stages.map((s) => s.name)];
   const features = new Map<string, { dims: number; data: Float32Array }>();
-  await forEachBatch(x, options.batchSize ?? 250, (batch, start) => {
+  await forEachBatch(x, options.batchSize ?? 100, (batch, start) => {
     const outputs: Record<string, tfCore.Tensor4D> = {
       ...stageOutputs(model, batch, stages.map((s) => s.name)),
       [INPUT_STAGE]: batch as tfCore.Tensor4D,
@@ -68,14 +68,13 @@ function standardiser(train: Float32Array, dims: number) {
     for (let d = 0; d < dims; d++) std[d] += (train[i * dims + d] - mean[d]) ** 2 / n;
   }
   for (let d = 0; d < dims; d++) std[d] = Math.sqrt(std[d]) + 1e-6;
+  /** Standardises `data` in place (a copy of every feature matrix would double the probes' memory). */
   return (data: Float32Array) => {
-    const out = new Float32Array(data.length);
-    for (let i = 0; i < data.length; i++) out[i] = (data[i] - mean[i % dims]) / std[i % dims];
-    return out;
+    for (let i = 0; i < data.length; i++) data[i] = (data[i] - mean[i % dims]) / std[i % dims];
+    return data;
   };
 }
 
-/** Per item, 1 when the probe's most likely class is the label, else 0. */
 /** 1 where the probe's class is the label, row by row, scored a batch at a time from host rows (a tensor of
  * every row would grow the backend's memory by the whole feature matrix). */
 function correctness(
@@ -109,7 +108,8 @@ function zeroVariable(shape: number[]): tfCore.Variable {
   return variable;
 }
 
-/** Softmax regression on standardised features (zero-initialised, seeded mini-batch Adam, L2 penalty). */
+/** Softmax regression on standardised features (zero-initialised, seeded mini-batch Adam, L2 penalty).
+ * `train.data` and `test.data` are standardised in place: pass arrays the caller no longer needs. */
 export function trainLinearProbe(
   train: { data: Float32Array; labels: Int32Array },
   test: { data: Float32Array; labels: Int32Array },
@@ -206,8 +206,9 @@ export function probePixels(
 ): ProbeResult {
   const dims = train.x.size / train.x.shape[0];
   return trainLinearProbe(
-    { data: train.x.dataSync() as Float32Array, labels: train.labels },
-    { data: test.x.dataSync() as Float32Array, labels: test.labels },
+    // Copies: a backend may hand out the tensor's own values, which the probe standardises in place.
+    { data: Float32Array.from(train.x.dataSync()), labels: train.labels },
+    { data: Float32Array.from(test.x.dataSync()), labels: test.labels },
     dims,
     options,
   );
