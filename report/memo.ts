@@ -84,7 +84,8 @@ export async function memo<T>(spec: MemoSpec<T>, compute: () => Promise<T>): Pro
     "deno.lock": dependencyHash(PROJECT_ROOT),
   };
   const staticKey = hashParts([
-    "memo/1",
+    // 2: results stored as plain data (`plain_data.ts`), no longer as bare JSON.
+    "memo/2",
     spec.name,
     canonicalJson(modules),
     parts["its arguments"],

@@ -256,7 +256,9 @@ async function buildAndPrint(
       ),
       renderChapter: async (chapter, result, context) => {
         const done = await renderCached(chapter, result, context);
-        if (!done.reused) warm?.prepare();
+        // A chapter with failures is rendered every time but makes no PDF (the build fails).
+        const failed = result.blocks.some((block) => block.status === "error" || block.status === "timeout");
+        if (!done.reused && !failed) warm?.prepare();
         rendered.set(chapter.path, done);
         return done;
       },

@@ -448,7 +448,7 @@ Deno.test({
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = performance.now();
     await printer.close();
-    assert.ok(performance.now() - started < 1000, `close took ${performance.now() - started} ms`);
+    assert.ok(performance.now() - started < 3000, `close took ${performance.now() - started} ms`);
     assert.deepEqual(ourPrinterProcesses(), []);
     assert.deepEqual(profiles(), []);
     // Prepared, then printed: the print uses the browser the preparation started.
@@ -459,6 +459,33 @@ Deno.test({
     const bytes = await again.print(join(dir, "a.html"));
     assert.equal(new TextDecoder().decode(bytes.subarray(0, 5)), "%PDF-");
     await again.close();
+    assert.deepEqual(ourPrinterProcesses(), []);
+    await Deno.remove(dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "a browser started ahead of time that fails to start gets one fresh start when the print comes",
+  ignore: skipReason !== undefined,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "pdf-test-" });
+    // A Chromium that fails its first start (as a start can time out on a busy machine) and works after.
+    const flaky = join(dir, "flaky-chromium");
+    await Deno.writeTextFile(
+      flaky,
+      `#!/bin/sh\nif [ ! -e "${dir}/started-once" ]; then touch "${dir}/started-once"; exit 1; fi\nexec "${chromium}" "$@"\n`,
+    );
+    await Deno.chmod(flaky, 0o755);
+    await Deno.writeTextFile(join(dir, "a.html"), "<p>second start</p>");
+    const printer = warmChromium(flaky);
+    printer.prepare();
+    while (!await Deno.stat(join(dir, "started-once")).then(() => true, () => false)) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const bytes = await printer.print(join(dir, "a.html"));
+    assert.equal(new TextDecoder().decode(bytes.subarray(0, 5)), "%PDF-");
+    await printer.close();
     assert.deepEqual(ourPrinterProcesses(), []);
     await Deno.remove(dir, { recursive: true });
   },

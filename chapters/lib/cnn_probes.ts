@@ -35,7 +35,7 @@ export async function untrainedProbeStudy(
     {
       name: `cnn-probes-untrained-${setup.profile}`,
       module: import.meta.url,
-      args: { options, settings: setup.settings },
+      args: { options, settings: setup.settings, backend: setup.backend.name },
     },
     async () => ({
       control: await probeStages(setup.control, digits(setup.train), digits(setup.test), options),

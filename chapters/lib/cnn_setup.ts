@@ -65,6 +65,8 @@ function firstRows(part: MnistPart, rows: number): MnistPart {
 export interface CnnSetupOptions {
   /** Model store folder (default: the project's `.cache/models`); tests pass a temporary one. */
   storeDir?: string;
+  /** A control setup already made for the same parameters, completed instead of made again. */
+  base?: CnnControlSetup;
 }
 
 /** Everything of a setup but the trained network: what the untrained network's analyses need, available
@@ -87,7 +89,7 @@ export async function cnnSetup(
   params: Record<string, string>,
   options: CnnSetupOptions = {},
 ): Promise<CnnSetup> {
-  const base = await cnnControlSetup(params);
+  const base = options.base ?? await cnnControlSetup(params);
   const store = options.storeDir === undefined ? undefined : { dir: options.storeDir };
   const stored = await trainedSimpleCNN({ profile: base.profile, seed: base.seed, store });
   return { ...base, model: stored.model, meta: stored.meta, cacheHit: stored.hit, key: stored.key };

@@ -35,7 +35,7 @@ export async function untrainedVisualization(setup: CnnControlSetup): Promise<Vi
     {
       name: `cnn-visualization-untrained-${setup.profile}`,
       module: import.meta.url,
-      args: { options, settings: setup.settings },
+      args: { options, settings: setup.settings, backend: setup.backend.name },
     },
     () => visualizationStudy(setup.control, setup.test, setup.settings.visualizedChannels, options),
   );

@@ -94,6 +94,8 @@ export function warmChromium(chromePath: string): Printer {
     }
     return Promise.all(stopping).then(() => {});
   }
+  /** The start `prepare()` made, until a print has used it. */
+  let prepared: Promise<Browser> | undefined;
   function start(): Promise<Browser> {
     if (!browser) {
       launch = new AbortController();
@@ -105,15 +107,20 @@ export function warmChromium(chromePath: string): Printer {
   }
   async function printOn(htmlPath: string): Promise<Uint8Array> {
     const starting = start();
+    const wasPrepared = starting === prepared;
+    prepared = undefined;
     let open: Browser;
     try {
       open = await starting;
     } catch (error) {
-      browser = undefined;
+      // Only this start is forgotten: a newer one (after a stop) belongs to someone else.
+      if (browser === starting) browser = undefined;
+      // A start made ahead of time (while the machine was busy building) gets one fresh try at print time.
+      if (wasPrepared) return printOn(htmlPath);
       throw new Error(`chromium could not start: ${(error as Error).message}`);
     }
     if (open.closed) {
-      browser = undefined;
+      if (browser === starting) browser = undefined;
       return printOn(htmlPath);
     }
     const page = await open.newPage();
@@ -136,7 +143,9 @@ export function warmChromium(chromePath: string): Printer {
   return {
     name: "chromium",
     print: (htmlPath, options = {}) => withTimeout(printOn(htmlPath), options, () => void stop()),
-    prepare: () => void start(),
+    prepare: () => {
+      if (!browser) prepared = start();
+    },
     close: stop,
   };
 }

@@ -31,20 +31,43 @@ function pixels(figure: { outerHTML: string }) {
   return { png, at };
 }
 
+/** The alpha-weighted centre, in CSS pixels, of what the image draws inside a box around (x, y). */
+function centroid(png: { width: number; data: ArrayLike<number> }, x: number, y: number, half = 6) {
+  let [sum, sx, sy] = [0, 0, 0];
+  for (let py = Math.floor((y - half) * DENSITY); py < (y + half) * DENSITY; py++) {
+    for (let px = Math.floor((x - half) * DENSITY); px < (x + half) * DENSITY; px++) {
+      const alpha = png.data[(py * png.width + px) * 4 + 3];
+      [sum, sx, sy] = [sum + alpha, sx + alpha * (px + 0.5), sy + alpha * (py + 0.5)];
+    }
+  }
+  return { x: sx / sum / DENSITY, y: sy / sum / DENSITY };
+}
+
 Deno.test("dots become one image at the scales' positions, coloured by the color scale", () => {
   const figure = chart("c");
   assert.doesNotMatch(figure.outerHTML, /<circle/);
   const { png, at } = pixels(figure);
   assert.equal(png.width, 200 * DENSITY);
-  // x 0 → 20 px and y 0 → 180 px (margins of 20); x 10 → 180 px, y 10 → 20 px; Plot adds half a pixel.
-  assert.deepEqual(at(20.5, 180.5), [255, 0, 0, 255]);
-  assert.deepEqual(at(180.5, 20.5), [0, 0, 255, 255]);
+  // x 0 → 20 px and y 0 → 180 px (margins of 20); x 10 → 180 px, y 10 → 20 px. Without a window Plot adds no
+  // half-pixel offset, so the dots' centres are exactly there.
+  for (const [x, y] of [[20, 180], [180, 20]]) {
+    const centre = centroid(png, x, y);
+    assert.ok(
+      Math.abs(centre.x - x) < 0.1 && Math.abs(centre.y - y) < 0.1,
+      `centre ${JSON.stringify(centre)}`,
+    );
+  }
+  assert.deepEqual(at(20, 180), [255, 0, 0, 255]);
+  assert.deepEqual(at(180, 20), [0, 0, 255, 255]);
+  // Just inside and just outside the radius of 3.
+  assert.ok(at(22, 180)[3] > 200);
+  assert.equal(at(24, 180)[3], 0);
   assert.equal(at(100, 100)[3], 0, "transparent between the dots");
 });
 
 Deno.test("one colour for every dot, with its opacity", () => {
   const { at } = pixels(chart("#00ff00"));
-  assert.deepEqual(at(20.5, 180.5), [0, 255, 0, 255]);
+  assert.deepEqual(at(20, 180), [0, 255, 0, 255]);
   const faint = plot({
     width: 100,
     height: 100,
@@ -53,6 +76,6 @@ Deno.test("one colour for every dot, with its opacity", () => {
     y: { domain: [0, 1] },
     marks: [denseDots([{ x: 0.5, y: 0.5 }], { x: "x", y: "y", fill: "#000000", r: 4, fillOpacity: 0.5 })],
   });
-  const centre = pixels(faint).at(50.5, 50.5);
+  const centre = pixels(faint).at(50, 50);
   assert.ok(Math.abs(centre[3] - 128) <= 1, `alpha ${centre[3]}`);
 });

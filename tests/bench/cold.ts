@@ -3,7 +3,7 @@
  * folder, then `deno task build` there, HTML and PDF, with an empty `.cache/` — what a fresh clone does on a
  * machine whose Deno cache holds the packages already. Measures wall-clock seconds and the peak resident memory
  * of the largest process of the build (the build itself, a chapter process or the browser), read from
- * `/proc/<pid>/status` (`VmHWM`) while it runs.
+ * `/proc/<pid>/status` (`VmHWM`) of every process below the build while it runs.
  *
  * `deno run -A tests/bench/cold.ts` runs it alone.
  */
@@ -30,20 +30,33 @@ async function projectFiles(): Promise<string[]> {
   return new TextDecoder().decode(output.stdout).split("\0").filter((path) => path.length > 0);
 }
 
-/** The largest `VmHWM` among processes whose command line mentions `dir`. */
-function peakOfProcessesIn(dir: string, peaks: Map<number, number>): void {
-  let entries: Deno.DirEntry[];
+/** Records the `VmHWM` of `root` and every process below it (chapter processes, the browser and its helpers). */
+function samplePeaks(root: number, peaks: Map<number, number>): void {
+  const parents = new Map<number, number>();
   try {
-    entries = [...Deno.readDirSync("/proc")];
+    for (const entry of Deno.readDirSync("/proc")) {
+      const pid = Number(entry.name);
+      if (!Number.isInteger(pid)) continue;
+      try {
+        // The parent is the 4th field, after the command name in parentheses (which may hold spaces).
+        const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+        parents.set(pid, Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+      } catch { /* the process ended */ }
+    }
   } catch {
     return;
   }
-  for (const entry of entries) {
-    const pid = Number(entry.name);
-    if (!Number.isInteger(pid)) continue;
+  const tree = new Set([root]);
+  for (let grown = true; grown;) {
+    grown = false;
+    for (const [pid, parent] of parents) {
+      if (tree.has(pid) || !tree.has(parent)) continue;
+      tree.add(pid);
+      grown = true;
+    }
+  }
+  for (const pid of tree) {
     try {
-      const commandLine = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
-      if (!commandLine.includes(dir) && !peaks.has(pid)) continue;
       const kib = /VmHWM:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))?.[1];
       if (kib) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, Number(kib)));
     } catch { /* the process ended */ }
@@ -69,7 +82,7 @@ export async function benchCold(options: { log?: (line: string) => void } = {}):
     }).spawn();
     const peaks = new Map<number, number>();
     const readProc = Deno.build.os === "linux";
-    const sampler = readProc ? setInterval(() => peakOfProcessesIn(dir, peaks), 500) : undefined;
+    const sampler = readProc ? setInterval(() => samplePeaks(child.pid, peaks), 500) : undefined;
     const output = await child.output();
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);

@@ -7,6 +7,13 @@ import { color as parseColor } from "d3-color";
 import { pngDataUri } from "./raster.ts";
 
 const DENSITY = 2;
+
+/** Plot's half-pixel offset of marks (crisp strokes on low-density screens): 0.5 in a window whose device pixel
+ * ratio is 1, as the chapter document's, else 0. The image puts its dots where Plot would put the circles. */
+function plotOffset(): number {
+  const view = (globalThis as { window?: { devicePixelRatio?: number } }).window;
+  return view !== undefined && !((view.devicePixelRatio ?? 1) > 1) ? 0.5 : 0;
+}
 const SVG = "http://www.w3.org/2000/svg";
 
 export interface DenseDotOptions {
@@ -89,10 +96,10 @@ export function denseDots(data: readonly unknown[], options: DenseDotOptions): P
       const [xs, ys] = [values.x as ArrayLike<number>, values.y as ArrayLike<number>];
       const fills = values.fill as ArrayLike<string> | undefined;
       const known = new Map<string, Rgb>();
+      const offset = plotOffset();
       for (const i of index) {
         const [cr, cg, cb, ca] = rgbOf(constant ?? String(fills?.[i]), known);
-        // Plot offsets its marks by half a pixel to align strokes; the dots keep that place.
-        const centre = { x: (xs[i] + 0.5) * DENSITY, y: (ys[i] + 0.5) * DENSITY };
+        const centre = { x: (xs[i] + offset) * DENSITY, y: (ys[i] + offset) * DENSITY };
         paintDisc(pixels, size, centre, r * DENSITY, [cr, cg, cb, ca * fillOpacity]);
       }
       const image = context.document.createElementNS(SVG, "image");
