@@ -14,6 +14,8 @@ const server = startDevServer({
     return { ok: true };
   },
 });
+// The listener is in place before the test learns the address (and may send Ctrl-C).
+const stopped = closeOnInterrupt(server, () => {});
 console.log(JSON.stringify({ url: server.url }));
-await closeOnInterrupt(server, () => {});
+await stopped;
 console.log(JSON.stringify({ stopped: true }));
