@@ -46,6 +46,8 @@ function centroid(png: { width: number; data: ArrayLike<number> }, x: number, y:
 Deno.test("dots become one image at the scales' positions, coloured by the color scale", () => {
   const figure = chart("c");
   assert.doesNotMatch(figure.outerHTML, /<circle/);
+  // Labelled as Plot labels dot marks, so the figure's accessible name still lists dots.
+  assert.match(figure.outerHTML, /<g aria-label="dot"><image /);
   const { png, at } = pixels(figure);
   assert.equal(png.width, 200 * DENSITY);
   // x 0 → 20 px and y 0 → 180 px (margins of 20); x 10 → 180 px, y 10 → 20 px. Without a window Plot adds no

@@ -113,7 +113,11 @@ export function denseDots(data: readonly unknown[], options: DenseDotOptions): P
           href: pngDataUri(size.width, size.height, toBytes(pixels)),
         })
       ) image.setAttribute(name, value);
-      return image;
+      // In a group labelled as Plot labels its dot marks, so the figure's accessible name still says "dots".
+      const group = context.document.createElementNS(SVG, "g");
+      group.setAttribute("aria-label", "dot");
+      group.appendChild(image);
+      return group;
     },
   });
 }
