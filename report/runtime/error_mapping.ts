@@ -11,7 +11,7 @@ const FRAME_URL = /(file:\/\/[^\s()]+?):(\d+):(\d+)/g;
 export interface ErrorContext {
   root: string;
   mappings: readonly LineMapping[];
-  /** Files whose frames are noise in a chapter's stack (the runtime itself). */
+  /** Files (or folders, ending in `/`) whose frames are noise in a chapter's stack (the engine itself). */
   hiddenFiles: readonly string[];
 }
 

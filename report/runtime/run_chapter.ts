@@ -26,7 +26,8 @@ const send = (message: ChildMessage) =>
 const errorContext: ErrorContext = {
   root: plan.root,
   mappings: [...plan.blocks.map((block) => block.mapping), ...plan.inlines.map((inline) => inline.mapping)],
-  hiddenFiles: [fileURLToPath(import.meta.url)],
+  // The engine's own frames (this runtime, `memo`, progress reporting) say nothing about the chapter's code.
+  hiddenFiles: [fileURLToPath(new URL("../", import.meta.url))],
 };
 const toError = (thrown: unknown): SerializedError => serializeError(thrown, errorContext);
 

@@ -139,3 +139,19 @@ Deno.test("errors: killing the build process stops its chapter process, and the 
   );
   assert.deepEqual(logs, [], "its audit log went with it");
 });
+
+Deno.test("errors: the stack of an error thrown inside the engine shows the chapter's frames, not the engine's", async () => {
+  const project = await scratch({
+    "lib/bad.ts": 'import { memo } from "../../../../report/memo.ts";\n' +
+      "export async function bad() {\n" +
+      '  const made = await memo({ name: "opaque", module: import.meta.url }, () => Promise.resolve(new Map()));\n' +
+      "  return made.value;\n}\n",
+    "01-bad.md": '# B\n\n```ts\nimport { bad } from "./lib/bad.ts";\nawait bad();\n```\n',
+  });
+  const built = await buildScratch(project);
+  assert.equal(built.run.outcome.ok, false);
+  assert.match(built.problems[0], /01-bad\.md:5:1: Error: opaque: its result is not plain data at \$/);
+  const told = JSON.stringify(built.run.outcome.problems);
+  assert.match(told, /lib\/bad\.ts:3:/, "the chapter's own module is in the stack");
+  assert.doesNotMatch(told, /report\/memo\.ts|report\/runtime/, "no engine frames");
+});
