@@ -14,6 +14,9 @@ export interface ColdBuild {
   seconds: number;
   /** Peak resident memory of the largest process, MiB; null where `/proc` cannot be read. */
   peakRssMiB: number | null;
+  /** CPU seconds (user + system) of the build and every process it waited for, from `/usr/bin/time`; null
+   * without it. Steadier than the wall clock on a shared machine. */
+  cpuSeconds: number | null;
   /** The build's own lines for its stored computations and its PDF. */
   lines: string[];
 }
@@ -63,6 +66,8 @@ function samplePeaks(root: number, peaks: Map<number, number>): void {
   }
 }
 
+const CPU_MARK = "cold-build-cpu";
+
 export async function benchCold(options: { log?: (line: string) => void } = {}): Promise<ColdBuild> {
   const log = options.log ?? (() => {});
   const dir = await Deno.makeTempDir({ prefix: "bench-cold-" });
@@ -74,8 +79,11 @@ export async function benchCold(options: { log?: (line: string) => void } = {}):
     }
     log(`cold build in ${dir}…`);
     const started = performance.now();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["task", "build"],
+    const time = "/usr/bin/time";
+    const timed = await Deno.stat(time).then((info) => info.isFile, () => false);
+    const build = [Deno.execPath(), "task", "build"];
+    const child = new Deno.Command(timed ? time : build[0], {
+      args: timed ? ["-f", `${CPU_MARK} %U %S`, ...build] : build.slice(1),
       cwd: dir,
       stdout: "piped",
       stderr: "piped",
@@ -89,7 +97,9 @@ export async function benchCold(options: { log?: (line: string) => void } = {}):
     const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
     const lines = text.split("\n").filter((line) => / computed in |^PDF |^report written|^error/.test(line));
     const peak = peaks.size > 0 ? Math.max(...peaks.values()) / 1024 : null;
-    return { ok: output.success, seconds, peakRssMiB: readProc ? peak : null, lines };
+    const cpu = new RegExp(`${CPU_MARK} ([\\d.]+) ([\\d.]+)`).exec(text);
+    const cpuSeconds = cpu ? Number(cpu[1]) + Number(cpu[2]) : null;
+    return { ok: output.success, seconds, peakRssMiB: readProc ? peak : null, cpuSeconds, lines };
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
@@ -100,6 +110,7 @@ if (import.meta.main) {
   for (const line of cold.lines) console.log(`  ${line}`);
   console.log(
     `cold build ${cold.ok ? "" : "(FAILED) "}${cold.seconds.toFixed(1)} s` +
+      (cold.cpuSeconds === null ? "" : `, ${cold.cpuSeconds.toFixed(0)} CPU-s`) +
       (cold.peakRssMiB === null ? "" : `, peak RSS ${cold.peakRssMiB.toFixed(0)} MiB (largest process)`),
   );
 }

@@ -144,6 +144,7 @@ async function main(): Promise<void> {
     for (const line of cold.lines) console.log(`  ${line}`);
     console.log(
       `  ${cold.ok ? "" : "FAILED after "}${cold.seconds.toFixed(1)} s   (target ≤ 120 s)` +
+        (cold.cpuSeconds === null ? "" : `; ${cold.cpuSeconds.toFixed(0)} CPU-s`) +
         (cold.peakRssMiB === null
           ? ""
           : `; peak RSS ${cold.peakRssMiB.toFixed(0)} MiB, largest process (target ≤ 1,024 MiB)`),
