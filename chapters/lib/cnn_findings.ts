@@ -4,7 +4,6 @@ import * as act from "../../models/analysis/cnn/activations.ts";
 import { inkArea, inkShare } from "../../models/analysis/cnn/attribution.ts";
 import { bootstrapMean } from "../../models/analysis/bootstrap.ts";
 import { median } from "../../models/analysis/cnn/channel_stats.ts";
-import { predict } from "../../models/analysis/cnn/evaluation.ts";
 import { firstLayerSummary, kernelNorms, normGrowth } from "../../models/analysis/cnn/filters.ts";
 import { LAYOUT_DIGITS, layoutStudy } from "../../models/analysis/cnn/layout.ts";
 import { layerGeometry, receptiveFields } from "../../models/analysis/cnn/receptive_field.ts";
@@ -12,6 +11,7 @@ import { convStages } from "../../models/analysis/cnn/stages.ts";
 import { memo } from "../../report/memo.ts";
 import { attributionStudy, INK } from "./cnn_attribution.ts";
 import type { CnnSetup } from "./cnn_setup.ts";
+import { stageSummaries, testPredictions, untrainedStageSummaries } from "./cnn_test_pass.ts";
 
 export type CnnFindings = Awaited<ReturnType<typeof measure>>;
 
@@ -31,10 +31,10 @@ export async function cnnFindings(setup: CnnSetup): Promise<CnnFindings> {
 async function measure(setup: CnnSetup) {
   const { model, control, test, seed } = setup;
   const conv = convStages(model).map((stage) => stage.name);
-  const predictions = await predict(model, test.x, test.labels);
+  const predictions = await testPredictions(setup);
   const correct: number[] = Array.from(predictions.predicted, (p, i) => (p === test.labels[i] ? 1 : 0));
-  const summaries = await act.summariseStages(model, test.x, { stageNames: conv });
-  const controlSummaries = await act.summariseStages(control, test.x, { stageNames: conv });
+  const summaries = await stageSummaries(setup);
+  const controlSummaries = await untrainedStageSummaries(setup);
   const [last, controlLast] = [summaries.at(-1)!, controlSummaries.at(-1)!];
   const growth = normGrowth(kernelNorms(model), kernelNorms(control));
   const attribution = attributionStudy(model, test, predictions);
