@@ -70,6 +70,14 @@ function ourPrinterProcesses(): number[] {
   return processesMentioning(`report-pdf-profile-${Deno.pid}-`);
 }
 
+/** `ourPrinterProcesses()` once the processes a close just killed have exited (they linger for a moment). */
+async function ourPrinterProcessesSettled(): Promise<number[]> {
+  for (let waited = 0; waited < 2000 && ourPrinterProcesses().length > 0; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return ourPrinterProcesses();
+}
+
 async function pageTexts(pdfPath: string, pages: number): Promise<string[]> {
   const texts: string[] = [];
   for (let page = 1; page <= pages; page++) {
@@ -449,7 +457,7 @@ Deno.test({
     const started = performance.now();
     await printer.close();
     assert.ok(performance.now() - started < 3000, `close took ${performance.now() - started} ms`);
-    assert.deepEqual(ourPrinterProcesses(), []);
+    assert.deepEqual(await ourPrinterProcessesSettled(), []);
     assert.deepEqual(profiles(), []);
     // Prepared, then printed: the print uses the browser the preparation started.
     const dir = await Deno.makeTempDir({ prefix: "pdf-test-" });
@@ -459,7 +467,7 @@ Deno.test({
     const bytes = await again.print(join(dir, "a.html"));
     assert.equal(new TextDecoder().decode(bytes.subarray(0, 5)), "%PDF-");
     await again.close();
-    assert.deepEqual(ourPrinterProcesses(), []);
+    assert.deepEqual(await ourPrinterProcessesSettled(), []);
     await Deno.remove(dir, { recursive: true });
   },
 });
@@ -486,7 +494,7 @@ Deno.test({
     const bytes = await printer.print(join(dir, "a.html"));
     assert.equal(new TextDecoder().decode(bytes.subarray(0, 5)), "%PDF-");
     await printer.close();
-    assert.deepEqual(ourPrinterProcesses(), []);
+    assert.deepEqual(await ourPrinterProcessesSettled(), []);
     await Deno.remove(dir, { recursive: true });
   },
 });
