@@ -253,8 +253,7 @@ export async function build(
       memo: (_index, event) => {
         // Waiting for another chapter's computation leaves a core idle: let the scheduler start another chapter.
         waiting(event.state === "waiting");
-        const line = computations.describe(chapter.name, event);
-        if (line) reporter.info(line);
+        for (const line of computations.describe(chapter.name, event)) reporter.info(line);
       },
     });
     const seconds = (effects.now() - started) / 1000;
