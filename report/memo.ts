@@ -84,8 +84,8 @@ export async function memo<T>(spec: MemoSpec<T>, compute: () => Promise<T>): Pro
     "deno.lock": dependencyHash(PROJECT_ROOT),
   };
   const staticKey = hashParts([
-    // 2: results stored as plain data (`plain_data.ts`), no longer as bare JSON.
-    "memo/2",
+    // 3: results stored as plain data (`plain_data.ts`), typed arrays as their bytes.
+    "memo/3",
     spec.name,
     canonicalJson(modules),
     parts["its arguments"],

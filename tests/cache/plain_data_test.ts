@@ -20,6 +20,8 @@ Deno.test("numbers JSON lacks, undefined and typed arrays come back as they went
     list: [1, NaN, { deep: new Int32Array([3, -4]) }],
     weights: new Float32Array([0.1, NaN, -Infinity, 2.5]),
     bytes: new Uint8Array([0, 255]),
+    // A view into the middle of a larger buffer: only its own items are stored.
+    middle: new Int16Array([1, -2, 3, -4]).subarray(1, 3),
   };
   const back = roundTrip(value) as typeof value;
   assert.deepEqual(back, value);
