@@ -5,7 +5,7 @@ import { cachedParser } from "./cache/parse_cache.ts";
 import { describeProblem, openCacheStore } from "./cache/store.ts";
 import { DEFAULT_KEEP_BUILDS, DEFAULT_LIMIT_MB, pruneCache } from "./cache/prune.ts";
 import { COMPUTED_SUBDIR } from "./execute/sandbox.ts";
-import { cachedRenderer } from "./cache/render_cache.ts";
+import { cachedRenderer, hasFailures } from "./cache/render_cache.ts";
 import type { FileContents } from "./cache/module_graph.ts";
 import { type BuildCommand, defaultJobs } from "./cli.ts";
 import type { Effects } from "./effects.ts";
@@ -256,9 +256,8 @@ async function buildAndPrint(
       ),
       renderChapter: async (chapter, result, context) => {
         const done = await renderCached(chapter, result, context);
-        // A chapter with failures is rendered every time but makes no PDF (the build fails).
-        const failed = result.blocks.some((block) => block.status === "error" || block.status === "timeout");
-        if (!done.reused && !failed) warm?.prepare();
+        // A chapter with failures makes no PDF (the build fails).
+        if (!done.reused && !hasFailures(result)) warm?.prepare();
         rendered.set(chapter.path, done);
         return done;
       },

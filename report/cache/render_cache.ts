@@ -18,6 +18,13 @@ interface StoredRender {
   slugs: [string, number][];
 }
 
+/** Whether a block failed or timed out, or an inline expression failed: such a chapter is rendered every time
+ * (its error boxes quote other files) and fails the build. */
+export function hasFailures(result: ChapterResult): boolean {
+  return result.blocks.some((block) => block.status === "error" || block.status === "timeout") ||
+    (result.inlines ?? []).some((inline) => !inline?.ok);
+}
+
 export type ChapterRenderer = (
   chapter: Chapter,
   result: ChapterResult,
@@ -40,8 +47,7 @@ export function cachedRenderer(
     })();
 
   return async (chapter, result, context) => {
-    const failed = result.blocks.some((block) => block.status === "error" || block.status === "timeout") ||
-      (result.inlines ?? []).some((inline) => !inline?.ok);
+    const failed = hasFailures(result);
     // Error boxes quote other files (code frames), which the key does not cover: render them every time.
     if (failed) return renderChapter(chapter, result.full ? await result.full() : result, context);
     const before = context.slugger.counts();
