@@ -15,8 +15,8 @@ import {
 } from "../../models/analysis/cnn/feature_visualization.ts";
 import { memo } from "../../report/memo.ts";
 import type { CnnControlSetup } from "./cnn_setup.ts";
-import { logits as logitsOf } from "../../models/analysis/cnn/stages.ts";
-import { type LayersModel, tf, type tfCore } from "../../models/tf.ts";
+import { forEachBatch, logits as logitsOf } from "../../models/analysis/cnn/stages.ts";
+import type { LayersModel, tfCore } from "../../models/tf.ts";
 
 const LOGIT_BATCH = 250;
 
@@ -54,12 +54,11 @@ export async function visualizationStudy(
   const exemplars = channels.map((c) => topImages(conv3, c, EXEMPLAR_COUNT));
   // A batch at a time: one pass over every digit at once would hold all their activations.
   const logits: number[][] = [];
-  for (let start = 0; start < data.labels.length; start += LOGIT_BATCH) {
-    const size = Math.min(LOGIT_BATCH, data.labels.length - start);
-    const batch = tf.tidy(() => logitsOf(model, tf.slice(data.x, start, size)));
-    logits.push(...(batch.arraySync() as number[][]));
-    batch.dispose();
-  }
+  await forEachBatch(data.x, LOGIT_BATCH, (batch) => {
+    const scores = logitsOf(model, batch);
+    logits.push(...(scores.arraySync() as number[][]));
+    scores.dispose();
+  });
   const classScale = (label: number) => {
     const own = logits.filter((_, i) => data.labels[i] === label).map((row) => row[label]);
     return Math.max(1e-3, own.reduce((a, b) => a + b, 0) / Math.max(1, own.length));

@@ -3,10 +3,11 @@
  * more (each becomes its own curved path): 2,000 of them doubled the print time of Part 2. The image has
  * `DENSITY` pixels per CSS pixel, enough for a sharp print, and a transparent background. */
 import * as Plot from "@observablehq/plot";
-import { color as parseColor } from "d3-color";
 import { pngDataUri } from "./raster.ts";
+import { parseColor } from "./scales.ts";
 
 const DENSITY = 2;
+const SVG = "http://www.w3.org/2000/svg";
 
 /** Plot's half-pixel offset of marks (crisp strokes on low-density screens): 0.5 in a window whose device pixel
  * ratio is 1, as the chapter document's, else 0. The image puts its dots where Plot would put the circles. */
@@ -14,7 +15,6 @@ function plotOffset(): number {
   const view = (globalThis as { window?: { devicePixelRatio?: number } }).window;
   return view !== undefined && !((view.devicePixelRatio ?? 1) > 1) ? 0.5 : 0;
 }
-const SVG = "http://www.w3.org/2000/svg";
 
 export interface DenseDotOptions {
   x: string;
@@ -27,15 +27,23 @@ export interface DenseDotOptions {
 
 type Rgb = [number, number, number, number];
 
+/** A colour as 0–1 fractions, parsed once per distinct string. */
 function rgbOf(text: string, known: Map<string, Rgb>): Rgb {
   let rgb = known.get(text);
   if (!rgb) {
-    const parsed = parseColor(text)?.rgb();
-    if (!parsed) throw new Error(`denseDots: "${text}" is not a colour`);
-    rgb = [parsed.r / 255, parsed.g / 255, parsed.b / 255, parsed.opacity];
+    rgb = parseColor(text).map((byte) => byte / 255) as Rgb;
     known.set(text, rgb);
   }
   return rgb;
+}
+
+function isColour(text: string): boolean {
+  try {
+    parseColor(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Paints an anti-aliased disc over premultiplied RGBA (0–1) pixels, source over. */
@@ -80,7 +88,7 @@ function toBytes(pixels: Float32Array): Uint8ClampedArray {
 /** Plot's dot mark, drawn as one image: same scales, legend and order (later dots over earlier ones). */
 export function denseDots(data: readonly unknown[], options: DenseDotOptions): Plot.Dot {
   const { r, fillOpacity = 1 } = options;
-  const constant = parseColor(options.fill) ? options.fill : undefined;
+  const constant = isColour(options.fill) ? options.fill : undefined;
   return Plot.dot(data as unknown[], {
     x: options.x,
     y: options.y,
