@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
-import { CHROMIUM_INSTALL_HINT, findChromium, printToPdf, warmChromium } from "../report/pdf/chromium.ts";
+import {
+  CHROMIUM_INSTALL_HINT,
+  chromiumPrinter,
+  findChromium,
+  printToPdf,
+  warmChromium,
+} from "../report/pdf/chromium.ts";
 import { launchBrowser, processesMentioning } from "../report/pdf/cdp.ts";
 import { loadPiece } from "../report/pdf/merge.ts";
 import { cutIntoPieces } from "../report/pdf/pieces.ts";
@@ -410,6 +416,40 @@ Deno.test("what print never shows and changes every build (badges, cache counts,
   assert.match(first.join(""), /<pre>code<\/pre>/);
   assert.match(first.join(""), /<td>3 s<\/td>/);
   assert.doesNotMatch(first.join(""), /block-badge|screen-only|Cache:/);
+});
+
+Deno.test({
+  name: "opening the printer ends the browser of a killed build, before any print",
+  ignore: skipReason !== undefined,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "pdf-test-" });
+    await Deno.writeTextFile(join(dir, "a.html"), "<p>held</p>");
+    const module = new URL("../report/pdf/chromium.ts", import.meta.url).href;
+    const script = `const { chromiumPrinter } = await import(${JSON.stringify(module)});
+const printer = chromiumPrinter(${JSON.stringify(chromium)});
+await printer.print(${JSON.stringify(join(dir, "a.html"))});
+console.log("up");
+await new Promise(() => {});`;
+    const child = new Deno.Command(Deno.execPath(), { args: ["eval", script], stdout: "piped" }).spawn();
+    const reader = child.stdout.getReader();
+    await reader.read();
+    const marker = `report-pdf-profile-${child.pid}-`;
+    assert.ok(processesMentioning(marker).length > 0, "the child's browser runs");
+    child.kill("SIGKILL");
+    await child.status;
+    reader.releaseLock();
+    await child.stdout.cancel();
+    const opened = chromiumPrinter(chromium);
+    assert.ok(!("missing" in opened));
+    for (let waited = 0; waited < 2000 && processesMentioning(marker).length > 0; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.deepEqual(processesMentioning(marker), [], "the killed build's browser is ended");
+    await opened.close();
+    await Deno.remove(dir, { recursive: true });
+  },
 });
 
 Deno.test({

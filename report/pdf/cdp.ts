@@ -94,7 +94,7 @@ async function waitForFile(
 
 /** Ends the browsers of processes that died without closing them (a build killed with SIGKILL cannot end its
  * Chromium): their profiles are `<prefix><pid>-…` in the temporary folder, and their owner's pid is gone. */
-function endOrphanedBrowsers(prefix: string): void {
+export function endOrphanedBrowsers(prefix: string): void {
   const tmp = Deno.env.get("TMPDIR") ?? "/tmp";
   let entries: Deno.DirEntry[];
   try {

@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { Buffer } from "node:buffer";
 import { fileErrorReason } from "../errors.ts";
 import { writeFileAtomic } from "../cache/atomic.ts";
-import { type Browser, launchBrowser } from "./cdp.ts";
+import { type Browser, endOrphanedBrowsers, launchBrowser } from "./cdp.ts";
 import type { Printer, PrintOptions } from "./printer.ts";
 
 export const CHROMIUM_NAMES = ["chromium", "chromium-browser", "google-chrome"] as const;
@@ -13,9 +13,15 @@ export const CHROMIUM_INSTALL_HINT =
   "PDF skipped: no Chromium found (set CHROME_PATH or install it, e.g. `sudo apt-get install chromium`); " +
   "the HTML report was still built.";
 
-/** The Chromium printer, or why there is none. */
+/** Profiles of the printer's browsers: `<prefix><owner pid>-…`. */
+const PROFILE_PREFIX = "report-pdf-profile-";
+
+/** The Chromium printer, or why there is none. Opening it ends the browsers that builds killed before they
+ * could close theirs (a browser starts while chapters render, so a killed build may leave one), whether or
+ * not this printer goes on to print. */
 export function chromiumPrinter(chromePath = findChromium()): Printer | { missing: string } {
   if (!chromePath) return { missing: CHROMIUM_INSTALL_HINT };
+  endOrphanedBrowsers(PROFILE_PREFIX);
   return warmChromium(chromePath);
 }
 
@@ -99,7 +105,7 @@ export function warmChromium(chromePath: string): Printer {
   function start(): Promise<Browser> {
     if (!browser) {
       launch = new AbortController();
-      browser = launchBrowser(chromePath, { profilePrefix: "report-pdf-profile-", signal: launch.signal });
+      browser = launchBrowser(chromePath, { profilePrefix: PROFILE_PREFIX, signal: launch.signal });
       // A failed start is reported by the print that waits for it.
       browser.catch(() => {});
     }
