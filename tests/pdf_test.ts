@@ -418,6 +418,22 @@ Deno.test("what print never shows and changes every build (badges, cache counts,
   assert.doesNotMatch(first.join(""), /block-badge|screen-only|Cache:/);
 });
 
+/** Runs `script` (which starts a browser, prints "up" and waits) in a process of its own and kills that process
+ * with SIGKILL, as a killed build dies; returns the profile marker of the browser it leaves running. */
+async function browserOfKilledProcess(script: string, prefix: string): Promise<string> {
+  const child = new Deno.Command(Deno.execPath(), { args: ["eval", script], stdout: "piped" }).spawn();
+  const reader = child.stdout.getReader();
+  await reader.read();
+  const marker = `${prefix}${child.pid}-`;
+  assert.ok(processesMentioning(marker).length > 0, "the child's browser runs");
+  child.kill("SIGKILL");
+  await child.status;
+  reader.releaseLock();
+  await child.stdout.cancel();
+  assert.ok(processesMentioning(marker).length > 0, "killing its process leaves the browser running");
+  return marker;
+}
+
 Deno.test({
   name: "opening the printer ends the browser of a killed build, before any print",
   ignore: skipReason !== undefined,
@@ -427,20 +443,13 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "pdf-test-" });
     await Deno.writeTextFile(join(dir, "a.html"), "<p>held</p>");
     const module = new URL("../report/pdf/chromium.ts", import.meta.url).href;
-    const script = `const { chromiumPrinter } = await import(${JSON.stringify(module)});
-const printer = chromiumPrinter(${JSON.stringify(chromium)});
-await printer.print(${JSON.stringify(join(dir, "a.html"))});
+    const marker = await browserOfKilledProcess(
+      `const { chromiumPrinter } = await import(${JSON.stringify(module)});
+await chromiumPrinter(${JSON.stringify(chromium)}).print(${JSON.stringify(join(dir, "a.html"))});
 console.log("up");
-await new Promise(() => {});`;
-    const child = new Deno.Command(Deno.execPath(), { args: ["eval", script], stdout: "piped" }).spawn();
-    const reader = child.stdout.getReader();
-    await reader.read();
-    const marker = `report-pdf-profile-${child.pid}-`;
-    assert.ok(processesMentioning(marker).length > 0, "the child's browser runs");
-    child.kill("SIGKILL");
-    await child.status;
-    reader.releaseLock();
-    await child.stdout.cancel();
+await new Promise(() => {});`,
+      "report-pdf-profile-",
+    );
     const opened = chromiumPrinter(chromium);
     assert.ok(!("missing" in opened));
     for (let waited = 0; waited < 2000 && processesMentioning(marker).length > 0; waited += 50) {
@@ -459,20 +468,13 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const cdp = new URL("../report/pdf/cdp.ts", import.meta.url).href;
-    const script = `const { launchBrowser } = await import(${JSON.stringify(cdp)});
+    const marker = await browserOfKilledProcess(
+      `const { launchBrowser } = await import(${JSON.stringify(cdp)});
 await launchBrowser(${JSON.stringify(chromium)}, { profilePrefix: "report-orphan-test-" });
 console.log("up");
-await new Promise(() => {});`;
-    const child = new Deno.Command(Deno.execPath(), { args: ["eval", script], stdout: "piped" }).spawn();
-    const reader = child.stdout.getReader();
-    await reader.read();
-    const marker = `report-orphan-test-${child.pid}-`;
-    assert.ok(processesMentioning(marker).length > 0, "the child's browser runs");
-    child.kill("SIGKILL");
-    await child.status;
-    reader.releaseLock();
-    await child.stdout.cancel();
-    assert.ok(processesMentioning(marker).length > 0, "killing the build leaves its browser running");
+await new Promise(() => {});`,
+      "report-orphan-test-",
+    );
     const next = await launchBrowser(chromium!, { profilePrefix: "report-orphan-test-" });
     try {
       assert.deepEqual(processesMentioning(marker), []);
