@@ -17,6 +17,7 @@ import {
 import { type EpochLog, trainModel } from "./train.ts";
 import { type ModelSpec, storedModel } from "./store.ts";
 import { lstmWeights, replayProbabilities } from "./lstm_replay.ts";
+import { lstmLastHidden } from "./lstm_sequence.ts";
 import {
   type ExhaustiveAccuracy,
   exhaustiveAccuracy,
@@ -78,6 +79,14 @@ export function buildLSTMCounter(
   ]);
   setLayerWeights(model.getLayer("output"), [tf.tensor2d(readout, [config.units, 1]), tf.zeros([1])]);
   return model;
+}
+
+/** The counter's output computed with `lstmLastHidden` from the model's own weight variables: the same
+ * function as `model.apply`, with one recurrent product a step; training differentiates through it. */
+export function counterForward(model: LayersModel): (x: Tensor) => Tensor {
+  const [kernel, recurrent, bias] = model.getLayer("lstm").trainableWeights.map((weight) => weight.read());
+  const readout = model.getLayer("output");
+  return (x) => readout.apply(lstmLastHidden(x, kernel, recurrent, bias)) as Tensor;
 }
 
 /** A model that returns the LSTM's hidden state at every step, sharing `model`'s LSTM weights. */
@@ -385,6 +394,7 @@ async function fitOn(
       learningRate,
       loss: "binaryCrossentropy",
       task,
+      forward: counterForward(model),
       keepBest: (current) =>
         validationScore(replayProbabilities(lstmWeights(current), validation), validation),
     });
