@@ -8,11 +8,11 @@ import { lstmWeights, replay } from "../../models/lstm_replay.ts";
 import { syntheticTrace, withQuickCounter } from "./lstm_helpers.ts";
 
 Deno.test("the counter analysis finds the unit that holds the running count", () => {
-  const trace = syntheticTrace({ count: 40, length: 12, units: 6, counter: 4, slope: -0.25 });
+  const trace = syntheticTrace({ count: 40, length: 12, units: 6, counter: 4, slope: 0.25 });
   const analysis = counterUnits(trace);
   assert.equal(analysis.best.unit, 4);
-  assert.ok(analysis.best.r < -0.99);
-  assert.ok(Math.abs(analysis.best.slope + 0.25) < 0.01);
+  assert.ok(analysis.best.r > 0.99);
+  assert.ok(Math.abs(analysis.best.slope - 0.25) < 0.01);
   assert.deepEqual(analysis.strong, [4]);
   assert.equal(analysis.samples, 40 * 12);
   assert.equal(analysis.ranked.length, 6);
@@ -26,7 +26,16 @@ Deno.test("the counter analysis finds the unit that holds the running count", ()
   const points = countScatter(trace, 4, { maxPoints: 100, seed: 2 });
   assert.equal(points.length, 100);
   assert.deepEqual(points, countScatter(trace, 4, { maxPoints: 100, seed: 2 }));
-  for (const point of points) assert.ok(Math.abs(point.value + 0.25 * point.difference) < 0.01);
+  for (const point of points) assert.ok(Math.abs(point.value - 0.25 * point.difference) < 0.01);
+});
+
+Deno.test("a unit that counts down ranks first by |r| but the counter unit is the best one counting up", () => {
+  const analysis = counterUnits(syntheticTrace({ count: 40, length: 12, units: 6, counter: 4, slope: -0.25 }));
+  assert.equal(analysis.ranked[0].unit, 4);
+  assert.ok(analysis.ranked[0].r < -0.99);
+  assert.deepEqual(analysis.strong, [4]);
+  assert.notEqual(analysis.best.unit, 4);
+  assert.equal(analysis.best.r, Math.max(...analysis.ranked.map((unit) => unit.r)));
 });
 
 Deno.test("running differences and linear fits are exact on known data", () => {
@@ -53,9 +62,9 @@ Deno.test("on the quick LSTMCounter the counter analysis returns a unit index an
   const set = randomCountingSet({ count: 200, length, seed: 4, distribution: "counts" });
   const analysis = await withQuickCounter(({ model }) => counterUnits(replay(lstmWeights(model), set)));
   assert.ok(Number.isInteger(analysis.best.unit) && analysis.best.unit >= 0 && analysis.best.unit < units);
-  assert.ok(analysis.best.r >= -1 && analysis.best.r <= 1);
+  assert.ok(analysis.best.r > 0 && analysis.best.r <= 1);
   assert.ok(
-    Math.abs(analysis.best.r) > 0.5,
-    `a trained counter should track the count, |r| = ${analysis.best.r}`,
+    Math.abs(analysis.ranked[0].r) > 0.5,
+    `a trained counter should track the count, |r| = ${analysis.ranked[0].r}`,
   );
 });

@@ -58,12 +58,13 @@ export function lengthFigure(
   });
 }
 
-/** The counter unit's cell state per running difference over long sequences: min–max band, mean, and the
- * straight line fitted near zero. */
+/** The counter unit's cell state per running difference over long sequences: min–max band, mean, the
+ * straight line fitted near zero, and the shaded range of counts a training sequence can reach (±length). */
 export function responseFigure(
   response: readonly ResponsePoint[],
-  linear: { low: number; high: number; slope: number; intercept: number },
+  linear: { slope: number; intercept: number },
   unit: number,
+  trainingLength: number,
   width = FULL_WIDTH,
 ): Node {
   const xs = response.map((p) => p.difference);
@@ -74,7 +75,7 @@ export function responseFigure(
     { label: "mean", color: SERIES[0] },
     { label: "min–max range", color: tint(SERIES[0], BAND_OPACITY) },
     { label: "straight line fitted near zero", color: REFERENCE },
-    { label: "where the line holds", color: tint(OTHER, HOLDS_OPACITY) },
+    { label: `counts reachable in ${trainingLength} steps`, color: tint(OTHER, HOLDS_OPACITY) },
   ]);
   const chart = plot({
     width,
@@ -83,7 +84,12 @@ export function responseFigure(
     x: { label: "running #1 − #0", grid: true },
     y: { label: `cell state of the counter unit (unit ${unit})`, grid: true, domain: [ylo - 0.1, yhi + 0.1] },
     marks: [
-      Plot.rectX([linear], { x1: "low", x2: "high", fill: OTHER, fillOpacity: HOLDS_OPACITY }),
+      Plot.rectX([{ low: -trainingLength, high: trainingLength }], {
+        x1: "low",
+        x2: "high",
+        fill: OTHER,
+        fillOpacity: HOLDS_OPACITY,
+      }),
       Plot.areaY(response, {
         x: "difference",
         y1: "min",

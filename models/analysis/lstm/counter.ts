@@ -18,6 +18,8 @@ export interface CounterAnalysis {
   samples: number;
   /** Every unit, by |r| descending. */
   ranked: UnitCorrelation[];
+  /** The unit whose state rises most faithfully with the count: the largest positive r. Units with r < 0 hold
+   * the same count mirrored; following one that counts up lets every reading say "up" for more 1s. */
   best: UnitCorrelation;
   /** Units with |r| above `threshold`. */
   strong: number[];
@@ -60,7 +62,7 @@ export function counterUnits(
     quantity,
     samples: differences.length,
     ranked,
-    best: ranked[0],
+    best: ranked.reduce((most, unit) => (unit.r > most.r ? unit : most)),
     strong: ranked.filter((unit) => Math.abs(unit.r) > threshold).map((unit) => unit.unit),
     threshold,
   };
