@@ -53,7 +53,10 @@ function stacked(kernel: Tensor, recurrent: Tensor, bias: Tensor, doubleCandidat
     const matrix = tf.concat([recurrent, kernel, tf.reshape(bias, [1, -1])], 0);
     if (!doubleCandidate) return matrix;
     const units = recurrent.shape[0];
-    const scale = Float32Array.from({ length: 4 * units }, (_, k) => (k >= 2 * units && k < 3 * units ? 2 : 1));
+    const scale = Float32Array.from(
+      { length: 4 * units },
+      (_, k) => (k >= 2 * units && k < 3 * units ? 2 : 1),
+    );
     return tf.mul(matrix, tf.tensor1d(scale));
   });
 }
@@ -89,7 +92,8 @@ function forward(shape: Shape, inputs: Float32Array, activating: Tensor): Trace 
         const at = row * units + unit;
         const candidate = 2 * gates[g + 2 * units + unit] - 1;
         gates[g + 2 * units + unit] = candidate;
-        const cell = gates[g + units + unit] * trace.cells[step * stateSize + at] + gates[g + unit] * candidate;
+        const cell = gates[g + units + unit] * trace.cells[step * stateSize + at] +
+          gates[g + unit] * candidate;
         const squashed = Math.tanh(cell);
         trace.cells[(step + 1) * stateSize + at] = cell;
         trace.squashed[step * stateSize + at] = squashed;
@@ -198,7 +202,9 @@ const lastHidden = tf.customGrad(
  * with `kernel` [features, 4·units], `recurrent` [units, 4·units] and `bias` [4·units] in Keras gate order.
  */
 export function lstmLastHidden(x: Tensor, kernel: Tensor, recurrent: Tensor, bias: Tensor): Tensor {
-  if (x.rank !== 3) throw new RangeError(`lstmLastHidden: x must be [batch, length, features], got [${x.shape}]`);
+  if (x.rank !== 3) {
+    throw new RangeError(`lstmLastHidden: x must be [batch, length, features], got [${x.shape}]`);
+  }
   const [units, width] = recurrent.shape;
   if (
     width !== 4 * units || kernel.shape[0] !== x.shape[2] || kernel.shape[1] !== width || bias.size !== width

@@ -1,5 +1,5 @@
 /** A seeded, manually batched Adam training loop that reports progress and can keep the best epoch. */
-import { type LayersModel, type Tensor, tf } from "./tf.ts";
+import { type LayersModel, type Tensor, tf, type tfCore } from "./tf.ts";
 import { createRng, deriveSeed, permutation } from "./seed.ts";
 import { progress } from "../report/progress.ts";
 
@@ -67,9 +67,7 @@ export async function trainModel(
   const optimizer = tf.train.adam(learningRateAt(1));
   const lossName = options.loss ?? defaultLoss(y);
   model.compile({ optimizer, loss: lossName, metrics: ["accuracy"] });
-  const step = options.forward
-    ? forwardStep(model, optimizer, lossName, options.forward)
-    : (xb: Tensor, yb: Tensor) => trainOnBatch(model, xb, yb);
+  const step = batchStep(model, optimizer, lossName, options.forward);
 
   const task = options.task ?? "train";
   const batchesPerEpoch = Math.ceil(sampleCount / options.batchSize);
@@ -210,23 +208,31 @@ const ACCURACIES: Partial<Record<LossName, (truth: Tensor, predicted: Tensor) =>
   categoricalCrossentropy: (truth, predicted) => tf.metrics.categoricalAccuracy(truth, predicted),
 };
 
-/** One Adam step on the batch's mean loss through `forward`, returning [loss, accuracy] as `trainOnBatch` does. */
-function forwardStep(
+/**
+ * One optimiser step on a batch, returning [loss, accuracy]: the layers' own `trainOnBatch` on the compiled
+ * `model`, or, with `forward`, a step on the batch's mean loss through `forward` (the same loss and metric).
+ */
+export function batchStep(
   model: LayersModel,
-  optimizer: ReturnType<typeof tf.train.adam>,
+  optimizer: tfCore.Optimizer,
   lossName: LossName,
-  forward: (x: Tensor) => Tensor,
-) {
+  forward?: (x: Tensor) => Tensor,
+): (xb: Tensor, yb: Tensor) => Promise<[number, number]> {
+  if (!forward) return (xb, yb) => trainOnBatch(model, xb, yb);
   const variables = model.trainableWeights.map((weight) => weight.read() as ReturnType<typeof tf.variable>);
   const lossOf = LOSSES[lossName];
   const accuracyOf = ACCURACIES[lossName];
   return (xb: Tensor, yb: Tensor): Promise<[number, number]> => {
     let accuracy: Tensor | undefined;
-    const loss = optimizer.minimize(() => {
-      const predicted = forward(xb);
-      if (accuracyOf) accuracy = tf.keep(tf.mean(accuracyOf(yb, predicted)));
-      return tf.mean(lossOf(yb, predicted)) as ReturnType<typeof tf.scalar>;
-    }, true, variables);
+    const loss = optimizer.minimize(
+      () => {
+        const predicted = forward(xb);
+        if (accuracyOf) accuracy = tf.keep(tf.mean(accuracyOf(yb, predicted)));
+        return tf.mean(lossOf(yb, predicted)) as ReturnType<typeof tf.scalar>;
+      },
+      true,
+      variables,
+    );
     const values: [number, number] = [loss!.dataSync()[0], accuracy ? accuracy.dataSync()[0] : Number.NaN];
     tf.dispose([loss!, accuracy!].filter((t) => t !== undefined));
     return Promise.resolve(values);

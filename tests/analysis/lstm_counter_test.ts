@@ -30,7 +30,9 @@ Deno.test("the counter analysis finds the unit that holds the running count", ()
 });
 
 Deno.test("a unit that counts down ranks first by |r| but the counter unit is the best one counting up", () => {
-  const analysis = counterUnits(syntheticTrace({ count: 40, length: 12, units: 6, counter: 4, slope: -0.25 }));
+  const analysis = counterUnits(
+    syntheticTrace({ count: 40, length: 12, units: 6, counter: 4, slope: -0.25 }),
+  );
   assert.equal(analysis.ranked[0].unit, 4);
   assert.ok(analysis.ranked[0].r < -0.99);
   assert.deepEqual(analysis.strong, [4]);

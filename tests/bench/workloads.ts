@@ -1,5 +1,12 @@
 import { buildSimpleCNN, DEFAULT_CNN_SEED, SIMPLE_CNN_LAYERS } from "../../models/cnn.ts";
-import { buildLSTMCounter, DEFAULT_LSTM_CONFIG, DEFAULT_LSTM_SEED } from "../../models/lstm.ts";
+import {
+  buildLSTMCounter,
+  counterForward,
+  DEFAULT_LSTM_CONFIG,
+  DEFAULT_LSTM_SEED,
+  LSTM_PROFILES,
+} from "../../models/lstm.ts";
+import { batchStep, type LossName } from "../../models/train.ts";
 import { stageOutputs } from "../../models/analysis/cnn/stages.ts";
 import { type LayersModel, type Tensor, tf } from "../../models/tf.ts";
 
@@ -32,14 +39,24 @@ function bitSequences(rows: number, seed: number): { x: Tensor; y: Tensor } {
   });
 }
 
-function training(name: string, model: LayersModel, data: { x: Tensor; y: Tensor }, loss: string): Workload {
-  model.compile({ optimizer: tf.train.adam(1e-3), loss });
+/** Training steps as the report's training runs them (`batchStep`: the layers' own step, or `forward`). */
+function training(
+  name: string,
+  model: LayersModel,
+  data: { x: Tensor; y: Tensor },
+  loss: LossName,
+  forward?: (x: Tensor) => Tensor,
+): Workload {
+  const optimizer = tf.train.adam(1e-3);
+  model.compile({ optimizer, loss });
+  const step = batchStep(model, optimizer, loss, forward);
   return {
     name,
     samplesPerStep: data.x.shape[0],
-    step: () => model.trainOnBatch(data.x, data.y),
+    step: () => step(data.x, data.y),
     dispose: () => {
       tf.dispose([data.x, data.y]);
+      optimizer.dispose();
       model.dispose();
     },
   };
@@ -70,12 +87,15 @@ export function cnnTraining(): Workload {
   );
 }
 
+/** The LSTM trains through its sequence op, at the batch size of its full profile. */
 export function lstmTraining(): Workload {
+  const model = buildLSTMCounter(DEFAULT_LSTM_CONFIG, DEFAULT_LSTM_SEED);
   return training(
     "lstm-train",
-    buildLSTMCounter(DEFAULT_LSTM_CONFIG, DEFAULT_LSTM_SEED),
-    bitSequences(TRAIN_BATCH, 2),
+    model,
+    bitSequences(LSTM_PROFILES.full.recipe.batchSize, 2),
     "binaryCrossentropy",
+    counterForward(model),
   );
 }
 
