@@ -97,6 +97,8 @@ export interface CnnTrainingConfig {
   /** Training stops once validation accuracy reaches this (after `minEpochs`). */
   targetValidationAccuracy: number;
   minEpochs: number;
+  /** Parts of each batch whose gradients are computed separately (on worker threads where cores allow). */
+  shards: number;
 }
 
 export const CNN_PROFILES: Record<Profile, CnnTrainingConfig> = {
@@ -110,6 +112,7 @@ export const CNN_PROFILES: Record<Profile, CnnTrainingConfig> = {
     augment: { maxShift: 2, maxZoom: 0.1, maxRotation: 0 },
     targetValidationAccuracy: 0.99,
     minEpochs: 3,
+    shards: 2,
   },
   quick: {
     trainRows: 600,
@@ -121,6 +124,7 @@ export const CNN_PROFILES: Record<Profile, CnnTrainingConfig> = {
     augment: { maxShift: 2, maxZoom: 0.1, maxRotation: 0 },
     targetValidationAccuracy: 1,
     minEpochs: 1,
+    shards: 1,
   },
 };
 
@@ -206,6 +210,7 @@ async function trainOnMnist(
       learningRate: (epoch) => learningRateAt(config.learningRate, epoch, config.epochs),
       task: `train SimpleCNN (${run.profile})`,
       augment: config.augment ? randomAffine(config.augment) : undefined,
+      shards: config.shards,
       ...(validating
         ? {
           validation,

@@ -2,6 +2,8 @@
 import { type LayersModel, type Tensor, tf, type tfCore } from "./tf.ts";
 import { createRng, deriveSeed, permutation } from "./seed.ts";
 import { progress } from "../report/progress.ts";
+import { ACCURACIES, LOSSES, type LossName } from "./losses.ts";
+import { ShardedSteps } from "./shards.ts";
 
 export interface EpochLog {
   /** Counts from 1. */
@@ -19,7 +21,7 @@ export interface EpochLog {
 /** Learning rate for an epoch that counts from 1. */
 export type LearningRateSchedule = (epoch: number) => number;
 
-export type LossName = "categoricalCrossentropy" | "binaryCrossentropy" | "meanSquaredError";
+export type { LossName };
 
 export interface LabelledTensors {
   x: Tensor;
@@ -49,6 +51,11 @@ export interface TrainOptions {
   /** The model's output computed by a faster path from the model's own weight variables; when given, each
    * batch's loss and gradient go through it instead of the layers' `trainOnBatch`. */
   forward?: (x: Tensor) => Tensor;
+  /** Computes each batch's gradient from this many parts, on worker threads where there are cores to spare
+   * (`shards.ts`). The parts' count is part of what the weights depend on; the workers' count is not. */
+  shards?: number;
+  /** Worker threads for `shards` (tests); default one per spare core. */
+  workers?: number;
 }
 
 const DEFAULT_LEARNING_RATE = 1e-3;
@@ -67,7 +74,15 @@ export async function trainModel(
   const optimizer = tf.train.adam(learningRateAt(1));
   const lossName = options.loss ?? defaultLoss(y);
   model.compile({ optimizer, loss: lossName, metrics: ["accuracy"] });
-  const step = batchStep(model, optimizer, lossName, options.forward);
+  if (options.forward && (options.shards ?? 1) > 1) {
+    throw new Error("trainModel: `forward` and `shards` cannot be combined");
+  }
+  const sharded = (options.shards ?? 1) > 1
+    ? await ShardedSteps.open(model, lossName, { shards: options.shards!, workers: options.workers })
+    : undefined;
+  const step = sharded
+    ? (xb: Tensor, yb: Tensor) => sharded.step(xb, yb, optimizer)
+    : batchStep(model, optimizer, lossName, options.forward);
 
   const task = options.task ?? "train";
   const batchesPerEpoch = Math.ceil(sampleCount / options.batchSize);
@@ -128,6 +143,7 @@ export async function trainModel(
     }
     if (best) model.setWeights(best.weights);
   } finally {
+    sharded?.close();
     tf.dispose(best?.weights);
     optimizer.dispose();
   }
@@ -196,17 +212,6 @@ async function trainOnBatch(model: LayersModel, xb: Tensor, yb: Tensor): Promise
   const [loss, accuracy] = Array.isArray(result) ? result : [result, Number.NaN];
   return [loss, accuracy];
 }
-
-/** The losses and metrics `compile` gives each loss name, as functions of (truth, prediction) per row. */
-const LOSSES: Record<LossName, (truth: Tensor, predicted: Tensor) => Tensor> = {
-  binaryCrossentropy: (truth, predicted) => tf.metrics.binaryCrossentropy(truth, predicted),
-  categoricalCrossentropy: (truth, predicted) => tf.metrics.categoricalCrossentropy(truth, predicted),
-  meanSquaredError: (truth, predicted) => tf.metrics.meanSquaredError(truth, predicted),
-};
-const ACCURACIES: Partial<Record<LossName, (truth: Tensor, predicted: Tensor) => Tensor>> = {
-  binaryCrossentropy: (truth, predicted) => tf.metrics.binaryAccuracy(truth, predicted),
-  categoricalCrossentropy: (truth, predicted) => tf.metrics.categoricalAccuracy(truth, predicted),
-};
 
 /**
  * One optimiser step on a batch, returning [loss, accuracy]: the layers' own `trainOnBatch` on the compiled
