@@ -3,7 +3,7 @@
 import type { AblationStudy } from "../../models/analysis/lstm/ablation.ts";
 import type { CountPoint } from "../../models/analysis/lstm/counter.ts";
 import type { ProjectedPoint } from "../../models/analysis/lstm/geometry.ts";
-import type { ResponsePoint } from "../../models/analysis/lstm/length.ts";
+import type { LengthPoint, ResponsePoint } from "../../models/analysis/lstm/length.ts";
 
 /** 1-based rank of `unit` among all units by the accuracy its single-unit ablation costs (1 = most). */
 export function dropRank(ablation: AblationStudy, unit: number): number {
@@ -35,6 +35,37 @@ export function responseSlope(response: readonly ResponsePoint[], from: number, 
   const start = responseAt(response, from)!;
   const end = responseAt(response, to)!;
   return (end.mean - start.mean) / (to - from);
+}
+
+/** The counter unit's response curve around the training length L: its ends (differences reached by at least 10
+ * sequences), its values at ±L, and its mean slopes inside ±L/2, between ±L/2 and ±L, and beyond ±L. */
+export function responseShape(response: readonly ResponsePoint[], length: number) {
+  const seen = response.filter((point) => point.samples >= 10);
+  const [lowest, highest] = [seen[0], seen.at(-1)!];
+  return {
+    lowest,
+    highest,
+    lowEdge: responseAt(response, -length)!,
+    highEdge: responseAt(response, length)!,
+    innerSlope: responseSlope(response, -length / 2, length / 2),
+    bend: {
+      low: responseSlope(response, -length, -length / 2),
+      high: responseSlope(response, length / 2, length),
+    },
+    flat: {
+      low: responseSlope(response, lowest.difference, -length),
+      high: responseSlope(response, length, highest.difference),
+    },
+  };
+}
+
+/** The tested lengths up to `length` whose non-tie sequences were all right, and the worst of those lengths. */
+export function shorterLengths(lengths: readonly LengthPoint[], length: number) {
+  const shorter = lengths.filter((point) => point.length <= length);
+  return {
+    perfect: shorter.filter((point) => point.untiedAccuracy === 1).map((point) => point.length),
+    worst: shorter.reduce((worst, point) => (point.untiedAccuracy < worst.untiedAccuracy ? point : worst)),
+  };
 }
 
 /** Pearson correlation of two equally long series. */
