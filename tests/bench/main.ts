@@ -10,10 +10,11 @@
  */
 import { backendLine } from "../../models/backend.ts";
 import { type BackendResult, RESULT_PREFIX } from "./measure.ts";
-import { formatTable } from "./table.ts";
+import { formatSharded, formatTable } from "./table.ts";
 import { KERNELS_PREFIX, type KernelTiming } from "./kernels.ts";
 import { benchRebuild, type RebuildTimings } from "./rebuild.ts";
 import { measurePytorch } from "./pytorch.ts";
+import { CNN_PROFILES } from "../../models/cnn.ts";
 import { benchCold, type ColdBuild } from "./cold.ts";
 
 const projectRoot = new URL("../../", import.meta.url);
@@ -100,6 +101,15 @@ async function main(): Promise<void> {
   if (!pytorch.available) console.error(`PyTorch not measured: ${pytorch.reason}`);
   console.log(formatTable(results, "samplesPerSecond", pytorch));
   console.log(`\n${formatTable(results, "samplesPerCpuSecond", pytorch)}`);
+  const workerThreads = Math.min(CNN_PROFILES.full.shards, navigator.hardwareConcurrency ?? 1);
+  if (workerThreads > 1 && results.some((result) => result.throughput["cnn-train-sharded"])) {
+    console.error(`measuring PyTorch on ${workerThreads} threads…`);
+    const several = await measurePytorch(workerThreads, Number(seconds));
+    console.log("");
+    for (const metric of ["samplesPerSecond", "samplesPerCpuSecond"] as const) {
+      for (const line of formatSharded(results, metric, several)) console.log(line);
+    }
+  }
   const kernels: Record<string, KernelTiming[]> = {};
   for (const backend of flag("kernels", "wasm").split(",").filter((b) => b !== "none")) {
     console.error(`timing ${backend} kernels…`);

@@ -88,9 +88,27 @@ export function formatTable(
     ...lines,
     "",
     torch
-      ? `pytorch: PyTorch ${torch.torch} measured in this run, same architectures, batch 64, Adam.`
+      ? `pytorch: PyTorch ${torch.torch} measured in this run, same architectures, batches and optimiser (Adam).`
       : `PyTorch not measured: ${pytorch && !pytorch.available ? pytorch.reason : "not asked for"}.`,
     ...shares,
-    "Training batch 64; inference and activations batch 256 (all SimpleCNN layers read back).",
+    "Training batch 64 for the CNN, 32 for the LSTM (its full profile's); inference and activations batch 256 " +
+    "(all SimpleCNN layers read back).",
   ].join("\n");
+}
+
+/** The CNN trained in shards on worker threads, as the full profile trains it, beside PyTorch on as many
+ * threads: one line per backend that measured it. */
+export function formatSharded(results: BackendResult[], metric: Rate, pytorch: PytorchResult): string[] {
+  return results.flatMap((r) => {
+    const mine = r.throughput["cnn-train-sharded"]?.[metric];
+    if (mine === undefined) return [];
+    const theirs = pytorch.available
+      ? `; PyTorch on ${pytorch.threads} threads ${rate(pytorch.cnnTrain[metric])}: ${
+        (mine / pytorch.cnnTrain[metric]).toFixed(2)
+      }×`
+      : `; PyTorch not measured (${pytorch.reason})`;
+    return [
+      `${r.backend}: CNN training in shards on worker threads ${rate(mine)} ${RATE_TITLES[metric]}${theirs}`,
+    ];
+  });
 }

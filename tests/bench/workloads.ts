@@ -1,4 +1,4 @@
-import { buildSimpleCNN, DEFAULT_CNN_SEED, SIMPLE_CNN_LAYERS } from "../../models/cnn.ts";
+import { buildSimpleCNN, CNN_PROFILES, DEFAULT_CNN_SEED, SIMPLE_CNN_LAYERS } from "../../models/cnn.ts";
 import {
   buildLSTMCounter,
   counterForward,
@@ -7,6 +7,7 @@ import {
   LSTM_PROFILES,
 } from "../../models/lstm.ts";
 import { batchStep, type LossName } from "../../models/train.ts";
+import { ShardedSteps } from "../../models/shards.ts";
 import { stageOutputs } from "../../models/analysis/cnn/stages.ts";
 import { type LayersModel, type Tensor, tf } from "../../models/tf.ts";
 
@@ -87,6 +88,29 @@ export function cnnTraining(): Workload {
   );
 }
 
+/** SimpleCNN training as the full profile runs it: each batch in shards, the later ones on worker threads (one
+ * per spare core), so it uses more than one core where there are; compare with PyTorch on as many threads. */
+export function cnnShardedTraining(): Workload {
+  const model = buildSimpleCNN(DEFAULT_CNN_SEED);
+  const optimizer = tf.train.adam(1e-3);
+  const data = mnistShaped(TRAIN_BATCH, 1);
+  let steps: Promise<ShardedSteps> | undefined;
+  return {
+    name: "cnn-train-sharded",
+    samplesPerStep: TRAIN_BATCH,
+    step: async () => {
+      steps ??= ShardedSteps.open(model, "categoricalCrossentropy", { shards: CNN_PROFILES.full.shards });
+      return (await steps).step(data.x, data.y, optimizer);
+    },
+    dispose: () => {
+      steps?.then((opened) => opened.close());
+      tf.dispose([data.x, data.y]);
+      optimizer.dispose();
+      model.dispose();
+    },
+  };
+}
+
 /** The LSTM trains through its sequence op, at the batch size of its full profile. */
 export function lstmTraining(): Workload {
   const model = buildLSTMCounter(DEFAULT_LSTM_CONFIG, DEFAULT_LSTM_SEED);
@@ -136,6 +160,7 @@ export function cnnActivations(): Workload {
 
 export const WORKLOADS = {
   "cnn-train": cnnTraining,
+  "cnn-train-sharded": cnnShardedTraining,
   "lstm-train": lstmTraining,
   "cnn-inference": cnnInference,
   "lstm-inference": lstmInference,
