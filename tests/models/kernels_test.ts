@@ -153,6 +153,12 @@ function identityCases(): KernelCase[] {
   return [{ label: "identity 3x4x5", kernel: "Identity", inputs: { x: random([3, 4, 5], 900) }, attrs: {} }];
 }
 
+function tanhCases(): KernelCase[] {
+  const scaled = random([6, 64], 950);
+  scaled.values = scaled.values.map((v) => 8 * v);
+  return [{ label: "tanh 6x64 over ±8", kernel: "Tanh", inputs: { x: scaled }, attrs: {} }];
+}
+
 await tf.setBackend("cpu");
 (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
 const CASES: KernelCase[] = [
@@ -161,6 +167,7 @@ const CASES: KernelCase[] = [
   ...matMulCases(),
   ...sumCases(),
   ...identityCases(),
+  ...tanhCases(),
 ];
 
 /** Result of the unpatched cpu kernel, run directly on the cpu backend's storage. */
