@@ -8,6 +8,7 @@ import { maxPoolGradOnHost } from "./max_pool_grad.ts";
 import { sharedIdentity } from "./identity.ts";
 import { leadingAxesCount, sumLeadingAxes } from "./sum_leading_axes.ts";
 import { tanhViaSigmoid } from "./tanh.ts";
+import { sliceFromStorage } from "./slice.ts";
 
 type KernelConfig = tfCore.KernelConfig;
 type KernelFunc = tfCore.KernelFunc;
@@ -21,6 +22,7 @@ export const FAST_KERNELS = [
   "Identity",
   "Sum",
   "Tanh",
+  "Slice",
 ] as const;
 export type FastKernel = typeof FAST_KERNELS[number];
 
@@ -113,6 +115,15 @@ const PATCHES: Record<FastKernel, Patch> = {
       const { x } = args.inputs as { x: TensorInfo };
       if (x.dtype !== "float32") return required(original, "Tanh")(args);
       return tanhViaSigmoid(backendOf(args), backendName, x);
+    },
+  },
+  Slice: {
+    backends: ["wasm"],
+    make: (backendName, original) => (args) => {
+      const { x } = args.inputs as { x: TensorInfo };
+      if (x.dtype !== "float32") return required(original, "Slice")(args);
+      const attrs = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
+      return sliceFromStorage(backendOf(args), backendName, x, attrs);
     },
   },
 };

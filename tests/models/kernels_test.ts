@@ -159,6 +159,22 @@ function tanhCases(): KernelCase[] {
   return [{ label: "tanh 6x64 over ±8", kernel: "Tanh", inputs: { x: scaled }, attrs: {} }];
 }
 
+function sliceCases(): KernelCase[] {
+  const slices: { shape: number[]; begin: number[]; size: number[] }[] = [
+    { shape: [6, 256], begin: [0, 64], size: [6, 64] },
+    { shape: [5, 4], begin: [1, 0], size: [3, -1] },
+    { shape: [3, 4, 5], begin: [1, 0, 2], size: [2, 4, 3] },
+    { shape: [2, 3, 4, 5], begin: [0, 1, 1, 1], size: [2, 2, 2, 3] },
+    { shape: [7], begin: [2], size: [4] },
+  ];
+  return slices.map((c, i) => ({
+    label: `slice ${c.shape.join("x")} from ${c.begin} size ${c.size}`,
+    kernel: "Slice" as const,
+    inputs: { x: random(c.shape, 960 + i) },
+    attrs: { begin: c.begin, size: c.size },
+  }));
+}
+
 await tf.setBackend("cpu");
 (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
 const CASES: KernelCase[] = [
@@ -168,6 +184,7 @@ const CASES: KernelCase[] = [
   ...sumCases(),
   ...identityCases(),
   ...tanhCases(),
+  ...sliceCases(),
 ];
 
 /** Result of the unpatched cpu kernel, run directly on the cpu backend's storage. */

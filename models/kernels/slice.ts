@@ -1,0 +1,43 @@
+import { tfCore } from "../tf.ts";
+import { hostArrays } from "./host_arrays.ts";
+import type { KernelBackend, TensorInfo } from "./kernel_calls.ts";
+
+/**
+ * Slice of a float32 tensor copied run by run straight from the backend's storage. The wasm backend's own
+ * Slice first copies the whole input out of its heap, so cutting a [rows, 4·units] gate matrix into four
+ * gates copied it four times.
+ */
+export function sliceFromStorage(
+  backend: KernelBackend,
+  backendName: string,
+  x: TensorInfo,
+  attrs: { begin: number | number[]; size?: number | number[] },
+): TensorInfo {
+  const [begin, size] = tfCore.slice_util.parseSliceParams(
+    x as tfCore.TensorInfo & tfCore.Tensor,
+    attrs.begin,
+    attrs.size,
+  );
+  const arrays = hostArrays(backend, backendName);
+  const strides = tfCore.util.computeStrides(x.shape);
+  const rank = x.shape.length;
+  return arrays.output(size, (out) => {
+    const source = arrays.read(x);
+    if (rank === 0 || tfCore.slice_util.isSliceContinous(x.shape, begin, size)) {
+      const offset = rank === 0 ? 0 : tfCore.slice_util.computeFlatOffset(begin, strides);
+      out.set(source.subarray(offset, offset + out.length));
+      return;
+    }
+    const run = size[rank - 1];
+    const index = new Array<number>(rank - 1).fill(0);
+    for (let written = 0; written < out.length; written += run) {
+      let offset = begin[rank - 1];
+      for (let axis = 0; axis < rank - 1; axis++) offset += (begin[axis] + index[axis]) * strides[axis];
+      out.set(source.subarray(offset, offset + run), written);
+      for (let axis = rank - 2; axis >= 0; axis--) {
+        if (++index[axis] < size[axis]) break;
+        index[axis] = 0;
+      }
+    }
+  });
+}
