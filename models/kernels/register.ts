@@ -8,7 +8,7 @@ import { maxPoolGradOnHost } from "./max_pool_grad.ts";
 import { sharedIdentity } from "./identity.ts";
 import { leadingAxesCount, sumLeadingAxes } from "./sum_leading_axes.ts";
 import { tanhViaSigmoid } from "./tanh.ts";
-import { sliceFromStorage } from "./slice.ts";
+import { sliceFromStorage, splitFromStorage } from "./slice.ts";
 
 type KernelConfig = tfCore.KernelConfig;
 type KernelFunc = tfCore.KernelFunc;
@@ -23,6 +23,7 @@ export const FAST_KERNELS = [
   "Sum",
   "Tanh",
   "Slice",
+  "SplitV",
 ] as const;
 export type FastKernel = typeof FAST_KERNELS[number];
 
@@ -124,6 +125,15 @@ const PATCHES: Record<FastKernel, Patch> = {
       if (x.dtype !== "float32") return required(original, "Slice")(args);
       const attrs = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
       return sliceFromStorage(backendOf(args), backendName, x, attrs);
+    },
+  },
+  SplitV: {
+    backends: ["wasm"],
+    make: (backendName, original) => (args) => {
+      const { x } = args.inputs as { x: TensorInfo };
+      if (x.dtype !== "float32") return required(original, "SplitV")(args);
+      const attrs = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
+      return splitFromStorage(backendOf(args), backendName, x, attrs);
     },
   },
 };

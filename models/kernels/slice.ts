@@ -41,3 +41,27 @@ export function sliceFromStorage(
     }
   });
 }
+
+/** SplitV as consecutive `sliceFromStorage` pieces along one axis (the wasm backend's own goes through its
+ * whole-input-copying Slice once per piece). */
+export function splitFromStorage(
+  backend: KernelBackend,
+  backendName: string,
+  x: TensorInfo,
+  attrs: { numOrSizeSplits: number | number[]; axis: number },
+): TensorInfo[] {
+  const axis = tfCore.util.parseAxisParam(attrs.axis, x.shape)[0];
+  const sizes = tfCore.backend_util.prepareSplitSize(
+    x as tfCore.TensorInfo & tfCore.Tensor,
+    attrs.numOrSizeSplits,
+    axis,
+  );
+  const begin = new Array<number>(x.shape.length).fill(0);
+  return sizes.map((pieceSize) => {
+    const size = [...x.shape];
+    size[axis] = pieceSize;
+    const piece = sliceFromStorage(backend, backendName, x, { begin: [...begin], size });
+    begin[axis] += pieceSize;
+    return piece;
+  });
+}

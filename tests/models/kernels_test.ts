@@ -175,6 +175,18 @@ function sliceCases(): KernelCase[] {
   }));
 }
 
+function splitCases(): KernelCase[] {
+  return [
+    { shape: [6, 256], numOrSizeSplits: 4, axis: 1 },
+    { shape: [3, 5, 4], numOrSizeSplits: [1, 3, 1], axis: -2 },
+  ].map((c, i) => ({
+    label: `split ${c.shape.join("x")} into ${c.numOrSizeSplits} along ${c.axis}`,
+    kernel: "SplitV" as const,
+    inputs: { x: random(c.shape, 980 + i) },
+    attrs: { numOrSizeSplits: c.numOrSizeSplits, axis: c.axis },
+  }));
+}
+
 await tf.setBackend("cpu");
 (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
 const CASES: KernelCase[] = [
@@ -185,7 +197,19 @@ const CASES: KernelCase[] = [
   ...identityCases(),
   ...tanhCases(),
   ...sliceCases(),
+  ...splitCases(),
 ];
+
+/** Several outputs (SplitV) compare as one: their shapes in order, each ended by -1, and their values joined. */
+function joined(parts: { shape: number[]; values: Float32Array }[]): Result {
+  const values = new Float32Array(parts.reduce((sum, part) => sum + part.values.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    values.set(part.values, offset);
+    offset += part.values.length;
+  }
+  return parts.length === 1 ? parts[0] : { shape: parts.flatMap((part) => [...part.shape, -1]), values };
+}
 
 /** Result of the unpatched cpu kernel, run directly on the cpu backend's storage. */
 function reference(c: KernelCase): Result {
@@ -197,24 +221,30 @@ function reference(c: KernelCase): Result {
     inputs: Object.fromEntries(tensors) as unknown as tfCore.NamedTensorInfoMap,
     backend,
     attrs: c.attrs as tfCore.NamedAttrMap,
-  }) as tfCore.TensorInfo;
-  const result = {
-    shape: out.shape,
-    values: Float32Array.from(backend.readSync(out.dataId) as Float32Array),
-  };
-  backend.disposeData(out.dataId);
+  }) as tfCore.TensorInfo | tfCore.TensorInfo[];
+  const outs = Array.isArray(out) ? out : [out];
+  const result = joined(outs.map((info) => ({
+    shape: info.shape,
+    values: Float32Array.from(backend.readSync(info.dataId) as Float32Array),
+  })));
+  for (const info of outs) backend.disposeData(info.dataId);
   tf.dispose(tensors.map(([, t]) => t));
   return result;
 }
 
 function onActiveBackend(c: KernelCase): Result {
-  return tf.tidy(() => {
+  let result: Result | undefined;
+  tf.tidy(() => {
     const inputs = Object.fromEntries(
       Object.entries(c.inputs).map(([name, o]) => [name, tf.tensor(o.values, o.shape)]),
     );
-    const out = tf.engine().runKernel(c.kernel, inputs, c.attrs as tfCore.NamedAttrMap) as tfCore.Tensor;
-    return { shape: out.shape, values: Float32Array.from(out.dataSync()) };
+    const out = tf.engine().runKernel(c.kernel, inputs, c.attrs as tfCore.NamedAttrMap) as
+      | tfCore.Tensor
+      | tfCore.Tensor[];
+    const outs = Array.isArray(out) ? out : [out];
+    result = joined(outs.map((t) => ({ shape: t.shape, values: Float32Array.from(t.dataSync()) })));
   });
+  return result!;
 }
 
 function maxAbsDifference(a: Float32Array, b: Float32Array): number {
