@@ -117,6 +117,8 @@ function matMulCases(): KernelCase[] {
   const products: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [
     { a: [5, 7], b: [7, 3], transposeA: false, transposeB: false },
     { a: [7, 5], b: [7, 3], transposeA: true, transposeB: false },
+    // Large enough for aᵀ·b to be computed as (bᵀ·a)ᵀ.
+    { a: [256, 1100], b: [256, 10], transposeA: true, transposeB: false },
     { a: [5, 7], b: [3, 7], transposeA: false, transposeB: true },
     { a: [7, 5], b: [3, 7], transposeA: true, transposeB: true },
     { a: [2, 5, 7], b: [7, 3], transposeA: false, transposeB: false },
