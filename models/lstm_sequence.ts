@@ -3,9 +3,9 @@
  *
  * The same function as tfjs-layers' LSTM with a sigmoid recurrent activation, a tanh activation and a zero
  * initial state (Keras gate order i, f, c, o): z = x·W + h·U + b, i = σ(z_i), f = σ(z_f), g = tanh(z_c),
- * o = σ(z_o), c' = f·c + i·g, h' = o·tanh(c'). Each step runs one matrix product for all four gates on the
- * backend and the gate arithmetic in plain loops; the gradient is backpropagation through time with one
- * product a step and a single product for the recurrent kernel's gradient. A batch of 20 steps costs about a
+ * o = σ(z_o), c' = f·c + i·g, h' = o·tanh(c'). Each step runs one matrix product and one sigmoid for all four
+ * gates on the backend and the gate arithmetic in plain loops; the gradient is backpropagation through time with
+ * one product a step and a single product for the gradient of [U; W; b]. A batch of 20 steps costs about a
  * hundred kernel calls, where the layer's op-by-op cell and its tape cost about two thousand.
  */
 import { type Tensor, tf } from "./tf.ts";
