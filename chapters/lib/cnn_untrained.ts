@@ -9,7 +9,7 @@ import { untrainedVisualization } from "./cnn_visualization.ts";
 export async function untrainedStudies(params: Record<string, string>): Promise<CnnControlSetup> {
   const setup = await cnnControlSetup(params);
   await untrainedProbeStudy(setup);
-  await untrainedVisualization(setup);
   await untrainedStageSummaries(setup);
+  await untrainedVisualization(setup);
   return setup;
 }

@@ -4,7 +4,7 @@ import {
   evenlySpaced,
   EXEMPLAR_COUNT,
   liveChannelsByResponse,
-  summariseStages,
+  type StageSummary,
   topImages,
 } from "../../models/analysis/cnn/activations.ts";
 import {
@@ -15,6 +15,7 @@ import {
 } from "../../models/analysis/cnn/feature_visualization.ts";
 import { memo } from "../../report/memo.ts";
 import type { CnnControlSetup } from "./cnn_setup.ts";
+import { untrainedStageSummaries } from "./cnn_test_pass.ts";
 import { forEachBatch, logits as logitsOf } from "../../models/analysis/cnn/stages.ts";
 import type { LayersModel, tfCore } from "../../models/tf.ts";
 
@@ -37,18 +38,33 @@ export async function untrainedVisualization(setup: CnnControlSetup): Promise<Vi
       module: import.meta.url,
       args: { options, settings: setup.settings, backend: setup.backend.name },
     },
-    () => visualizationStudy(setup.control, setup.test, setup.settings.visualizedChannels, options),
+    async () =>
+      visualizationStudy(
+        setup.control,
+        setup.test,
+        conv3Of(await untrainedStageSummaries(setup)),
+        setup.settings.visualizedChannels,
+        options,
+      ),
   );
   return value;
 }
 
+/** The conv3 summary of a network's stored pass over the test digits (`cnn_test_pass.ts`). */
+export function conv3Of(summaries: readonly StageSummary[]): StageSummary {
+  const conv3 = summaries.find((summary) => summary.stage.name === "conv3");
+  if (!conv3) throw new Error("the stage summaries have no conv3");
+  return conv3;
+}
+
+/** `conv3` is the network's conv3 summary over `data` (from the stored test pass, not computed again). */
 export async function visualizationStudy(
   model: LayersModel,
   data: { x: tfCore.Tensor4D; labels: Int32Array },
+  conv3: StageSummary,
   visualizedChannels: number,
   options: VisualizationOptions,
 ) {
-  const [conv3] = await summariseStages(model, data.x, { stageNames: ["conv3"] });
   const live = liveChannelsByResponse(conv3);
   const channels = evenlySpaced(live, visualizedChannels);
   const exemplars = channels.map((c) => topImages(conv3, c, EXEMPLAR_COUNT));
