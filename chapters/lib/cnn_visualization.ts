@@ -14,8 +14,8 @@ import {
   visualizeTargets,
 } from "../../models/analysis/cnn/feature_visualization.ts";
 import { memo } from "../../report/memo.ts";
-import type { CnnControlSetup } from "./cnn_setup.ts";
-import { untrainedStageSummaries } from "./cnn_test_pass.ts";
+import type { CnnControlSetup, CnnSetup } from "./cnn_setup.ts";
+import { stageSummaries, untrainedStageSummaries } from "./cnn_test_pass.ts";
 import { forEachBatch, logits as logitsOf } from "../../models/analysis/cnn/stages.ts";
 import type { LayersModel, tfCore } from "../../models/tf.ts";
 
@@ -50,8 +50,20 @@ export async function untrainedVisualization(setup: CnnControlSetup): Promise<Vi
   return value;
 }
 
+/** The study of the trained network (computed by the chapter that shows it, not stored). */
+export async function trainedVisualization(setup: CnnSetup): Promise<VisualizationStudy> {
+  const conv3 = conv3Of(await stageSummaries(setup));
+  return await visualizationStudy(
+    setup.model,
+    setup.test,
+    conv3,
+    setup.settings.visualizedChannels,
+    visualizationOptions(setup),
+  );
+}
+
 /** The conv3 summary of a network's stored pass over the test digits (`cnn_test_pass.ts`). */
-export function conv3Of(summaries: readonly StageSummary[]): StageSummary {
+function conv3Of(summaries: readonly StageSummary[]): StageSummary {
   const conv3 = summaries.find((summary) => summary.stage.name === "conv3");
   if (!conv3) throw new Error("the stage summaries have no conv3");
   return conv3;
