@@ -4,6 +4,7 @@ import { useBackend } from "../../models/backend.ts";
 import { countingTensors, randomCountingSet } from "../../models/data/counting.ts";
 import { buildLSTMCounter, counterForward } from "../../models/lstm.ts";
 import { lstmLastHidden } from "../../models/lstm_sequence.ts";
+import { trainModel } from "../../models/train.ts";
 
 function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length);
@@ -84,4 +85,33 @@ Deno.test("the sequence op's input gradient is dz·Wᵀ and its shapes are check
   assert.throws(() => lstmLastHidden(tf.zeros([2, 4]), kernel, recurrent, bias), /batch, length, features/);
   assert.throws(() => lstmLastHidden(x, kernel, tf.zeros([units, units]), bias), /shapes do not fit/);
   tf.dispose([x, kernel, recurrent, bias]);
+});
+
+Deno.test("an epoch through the sequence op follows the layers' own training to 1e-4", async () => {
+  await useBackend("wasm");
+  const config = { units: 8, length: 6 };
+  const { x, y } = countingTensors(randomCountingSet({ count: 96, length: config.length, seed: 11 }));
+  const epoch = async (fused: boolean) => {
+    const model = buildLSTMCounter(config, 4);
+    const [log] = await trainModel(model, x, y, {
+      epochs: 1,
+      batchSize: 16,
+      seed: 2,
+      learningRate: 5e-3,
+      loss: "binaryCrossentropy",
+      forward: fused ? counterForward(model) : undefined,
+    });
+    const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+    model.dispose();
+    return { log, weights: weights.flat() };
+  };
+  const [layers, fused] = [await epoch(false), await epoch(true)];
+  assert.ok(
+    Math.abs(layers.log.loss - fused.log.loss) < 1e-4,
+    `loss ${layers.log.loss} vs ${fused.log.loss}`,
+  );
+  assert.equal(layers.log.accuracy, fused.log.accuracy);
+  assert.ok(maxAbsDifference(layers.weights, fused.weights) < 1e-4);
+  assert.ok(maxAbsDifference(layers.weights, (await epoch(false)).weights) === 0, "training is repeatable");
+  tf.dispose([x, y]);
 });
