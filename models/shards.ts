@@ -46,21 +46,25 @@ export function shardGradients(model: LayersModel, lossName: LossName, data: Sha
   const accuracyOf = ACCURACIES[lossName];
   const x = tf.tensor(data.x, data.xShape, data.xDtype);
   const y = tf.tensor(data.y, data.yShape, data.yDtype);
-  let accuracy = Number.NaN;
-  const { value, grads } = tf.variableGrads(() => {
-    const predicted = model.apply(x, { training: true }) as Tensor;
-    if (accuracyOf) accuracy = tf.tidy(() => tf.mean(accuracyOf(y, predicted)).dataSync()[0]);
-    return tf.mean(lossOf(y, predicted)) as ReturnType<typeof tf.scalar>;
-  }, variables);
-  const gradients = new Float32Array(variables.reduce((sum, variable) => sum + variable.size, 0));
-  let offset = 0;
-  for (const variable of variables) {
-    gradients.set(grads[variable.name].dataSync() as Float32Array, offset);
-    offset += variable.size;
+  try {
+    let accuracy = Number.NaN;
+    const { value, grads } = tf.variableGrads(() => {
+      const predicted = model.apply(x, { training: true }) as Tensor;
+      if (accuracyOf) accuracy = tf.tidy(() => tf.mean(accuracyOf(y, predicted)).dataSync()[0]);
+      return tf.mean(lossOf(y, predicted)) as ReturnType<typeof tf.scalar>;
+    }, variables);
+    const gradients = new Float32Array(variables.reduce((sum, variable) => sum + variable.size, 0));
+    let offset = 0;
+    for (const variable of variables) {
+      gradients.set(grads[variable.name].dataSync() as Float32Array, offset);
+      offset += variable.size;
+    }
+    const loss = value.dataSync()[0];
+    tf.dispose([value, ...Object.values(grads)]);
+    return { loss, accuracy, gradients };
+  } finally {
+    tf.dispose([x, y]);
   }
-  const loss = value.dataSync()[0];
-  tf.dispose([x, y, value, ...Object.values(grads)]);
-  return { loss, accuracy, gradients };
 }
 
 /** All of `model`'s weights (trainable or not) flattened in `getWeights` order. */
@@ -155,13 +159,15 @@ class ShardWorker {
     };
   }
 
+  /** A computation that failed in the worker rejects its request; the worker stays usable. */
   private settle(message: FromWorker): void {
-    if (message.kind === "error") return this.fail(new Error(`a training worker failed: ${message.message}`));
     const pending = this.pending;
     this.pending = undefined;
-    pending?.resolve(message);
+    if (message.kind === "error") pending?.reject(new Error(`a training worker failed: ${message.message}`));
+    else pending?.resolve(message);
   }
 
+  /** The worker itself died: this and every later request fail. */
   private fail(error: Error): void {
     this.failure = error;
     const pending = this.pending;
@@ -232,14 +238,24 @@ export class ShardedSteps {
     const ranges = shardRanges(x.shape[0], this.shards);
     const remote = ranges.slice(1, 1 + this.workers.length);
     const weights = remote.length > 0 ? flatWeights(this.model) : undefined;
-    const fromWorkers = remote.map(([start, end], i) =>
-      this.workers[i].request({ kind: "shard", weights: weights!, data: shardOf(x, y, start, end) })
+    // Every worker's answer is awaited, also when this thread's shard fails, so that no request is left
+    // pending (or rejected unheard) when the step ends.
+    const fromWorkers = Promise.allSettled(
+      remote.map(([start, end], i) =>
+        this.workers[i].request({ kind: "shard", weights: weights!, data: shardOf(x, y, start, end) })
+      ),
     );
-    const results: ShardResult[] = [shardGradients(this.model, this.lossName, shardOf(x, y, ...ranges[0]))];
-    const replies = await Promise.all(fromWorkers);
-    for (const reply of replies) {
-      if (reply.kind !== "result") throw new Error("a training worker answered out of turn");
-      results.push(reply.result);
+    let local: ShardResult;
+    try {
+      local = shardGradients(this.model, this.lossName, shardOf(x, y, ...ranges[0]));
+    } finally {
+      await fromWorkers;
+    }
+    const results: ShardResult[] = [local];
+    for (const reply of await fromWorkers) {
+      if (reply.status === "rejected") throw reply.reason;
+      if (reply.value.kind !== "result") throw new Error("a training worker answered out of turn");
+      results.push(reply.value.result);
     }
     for (const range of ranges.slice(1 + this.workers.length)) {
       results.push(shardGradients(this.model, this.lossName, shardOf(x, y, ...range)));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type Tensor, tf } from "../../models/tf.ts";
 import { useBackend } from "../../models/backend.ts";
-import { combine, flatWeights, shardGradients, shardRanges } from "../../models/shards.ts";
+import { combine, flatWeights, ShardedSteps, shardGradients, shardRanges } from "../../models/shards.ts";
 import { trainModel } from "../../models/train.ts";
 import { toyModel, toyProblem } from "./helpers.ts";
 
@@ -75,3 +75,26 @@ for (const backend of ["cpu", "wasm"]) {
     tf.dispose([x, y]);
   });
 }
+
+Deno.test("a failing shard stops the step with its error and leaves no request pending", async () => {
+  await useBackend("cpu");
+  const model = toyModel(8);
+  const optimizer = tf.train.adam(1e-3);
+  const steps = await ShardedSteps.open(model, "categoricalCrossentropy", { shards: 2, workers: 1 });
+  assert.equal(steps.workerCount, 1);
+  // Four features where the model takes three: both shards' forward passes throw, here and in the worker.
+  const x = tf.zeros([4, 4]);
+  const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0], "int32"), 3);
+  const good = toyProblem(4, 9);
+  try {
+    await assert.rejects(() => steps.step(x, y, optimizer), /shape|size|match/i);
+    // The worker answered before the step ended, so the next step starts cleanly.
+    const [loss] = await steps.step(good.x, good.y, optimizer);
+    assert.ok(Number.isFinite(loss));
+  } finally {
+    steps.close();
+    tf.dispose([x, y, good.x, good.y]);
+    optimizer.dispose();
+    model.dispose();
+  }
+});
