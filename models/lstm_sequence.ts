@@ -35,7 +35,7 @@ interface Trace {
 
 /** `rows` · `matrix` on the backend, optionally through a sigmoid, read back to the host. */
 function product(rows: Float32Array, rowCount: number, matrix: Tensor, activate = false): Float32Array {
-  const left = tf.tensor2d(rows, [rowCount, rows.length / rowCount]);
+  const left = tf.tensor2d(rows, [rowCount, matrix.shape[0]]);
   const result = tf.matMul(left, matrix as Tensor2D);
   const activated = activate ? tf.sigmoid(result) : result;
   const values = activated.dataSync() as Float32Array;

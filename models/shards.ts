@@ -56,7 +56,9 @@ export function shardGradients(model: LayersModel, lossName: LossName, data: Sha
     const gradients = new Float32Array(variables.reduce((sum, variable) => sum + variable.size, 0));
     let offset = 0;
     for (const variable of variables) {
-      gradients.set(grads[variable.name].dataSync() as Float32Array, offset);
+      // A weight with no path to the loss has no gradient; it stays zero, as `trainOnBatch` leaves it.
+      const gradient = grads[variable.name];
+      if (gradient) gradients.set(gradient.dataSync() as Float32Array, offset);
       offset += variable.size;
     }
     const loss = value.dataSync()[0];
@@ -92,29 +94,38 @@ export function setFlatWeights(model: LayersModel, flat: Float32Array): void {
   tf.dispose(tensors);
 }
 
-function hostRows(
-  tensor: Tensor,
-  start: number,
-  end: number,
-): { values: HostArray; dtype: "float32" | "int32" } {
-  if (tensor.dtype !== "float32" && tensor.dtype !== "int32") {
-    throw new TypeError(`sharded training needs float32 or int32 tensors, got ${tensor.dtype}`);
-  }
-  const width = tensor.size / tensor.shape[0];
-  const values = (tensor.dataSync() as HostArray).subarray(start * width, end * width);
-  return { values, dtype: tensor.dtype };
-}
+/** A batch's rows on the host, read once per step; each shard gets a copy of its own rows only (a view would
+ * carry the whole batch's buffer to a worker). */
+class HostBatch {
+  private readonly x: { values: HostArray; dtype: "float32" | "int32"; shape: number[] };
+  private readonly y: { values: HostArray; dtype: "float32" | "int32"; shape: number[] };
 
-function shardOf(x: Tensor, y: Tensor, start: number, end: number): ShardData {
-  const [xs, ys] = [hostRows(x, start, end), hostRows(y, start, end)];
-  return {
-    x: xs.values,
-    xShape: [end - start, ...x.shape.slice(1)],
-    xDtype: xs.dtype,
-    y: ys.values,
-    yShape: [end - start, ...y.shape.slice(1)],
-    yDtype: ys.dtype,
-  };
+  constructor(x: Tensor, y: Tensor) {
+    this.x = HostBatch.read(x);
+    this.y = HostBatch.read(y);
+  }
+
+  private static read(tensor: Tensor) {
+    if (tensor.dtype !== "float32" && tensor.dtype !== "int32") {
+      throw new TypeError(`sharded training needs float32 or int32 tensors, got ${tensor.dtype}`);
+    }
+    return { values: tensor.dataSync() as HostArray, dtype: tensor.dtype, shape: tensor.shape };
+  }
+
+  shard(start: number, end: number): ShardData {
+    const rows = (part: { values: HostArray; shape: number[] }) => {
+      const width = part.values.length / part.shape[0];
+      return part.values.slice(start * width, end * width);
+    };
+    return {
+      x: rows(this.x),
+      xShape: [end - start, ...this.x.shape.slice(1)],
+      xDtype: this.x.dtype,
+      y: rows(this.y),
+      yShape: [end - start, ...this.y.shape.slice(1)],
+      yDtype: this.y.dtype,
+    };
+  }
 }
 
 /** Row ranges of `shards` near-equal parts of `rows` rows (the first parts one row longer); empty parts dropped. */
@@ -157,6 +168,7 @@ class ShardWorker {
       event.preventDefault();
       this.fail(new Error(`a training worker failed: ${event.message}`));
     };
+    this.worker.onmessageerror = () => this.fail(new Error("a training worker's answer could not be read"));
   }
 
   /** A computation that failed in the worker rejects its request; the worker stays usable. */
@@ -188,6 +200,19 @@ class ShardWorker {
   }
 }
 
+/** Layers whose training-time behaviour differs from thread to thread (random draws) or whose state only the
+ * thread that runs them would update; with them, or with regularisation losses (which the shards' mean loss
+ * leaves out), sharded training would not be the same function as `trainOnBatch`. */
+const UNSHARDABLE = /Dropout|Noise|BatchNormalization/;
+
+function assertShardable(model: LayersModel): void {
+  const layer = model.layers.find((candidate) => UNSHARDABLE.test(candidate.getClassName()));
+  if (layer) {
+    throw new Error(`sharded training does not support ${layer.getClassName()} layers (${layer.name})`);
+  }
+  if (model.losses.length > 0) throw new Error("sharded training does not support regularisation losses");
+}
+
 export interface ShardOptions {
   /** Parts of each batch whose gradients are computed separately; part of what the result depends on. */
   shards: number;
@@ -208,6 +233,7 @@ export class ShardedSteps {
     if (!Number.isInteger(options.shards) || options.shards < 1) {
       throw new RangeError(`shards must be a positive integer, got ${options.shards}`);
     }
+    assertShardable(model);
     const count = Math.max(
       0,
       Math.min(options.shards - 1, options.workers ?? (navigator.hardwareConcurrency ?? 1) - 1),
@@ -237,17 +263,19 @@ export class ShardedSteps {
   async step(x: Tensor, y: Tensor, optimizer: tfCore.Optimizer): Promise<[number, number]> {
     const ranges = shardRanges(x.shape[0], this.shards);
     const remote = ranges.slice(1, 1 + this.workers.length);
+    const batch = new HostBatch(x, y);
+    // Every message is built before any is posted, and every worker's answer is awaited, also when this
+    // thread's shard fails, so that no request is left pending (or rejected unheard) when the step ends.
     const weights = remote.length > 0 ? flatWeights(this.model) : undefined;
-    // Every worker's answer is awaited, also when this thread's shard fails, so that no request is left
-    // pending (or rejected unheard) when the step ends.
-    const fromWorkers = Promise.allSettled(
-      remote.map(([start, end], i) =>
-        this.workers[i].request({ kind: "shard", weights: weights!, data: shardOf(x, y, start, end) })
-      ),
-    );
+    const messages = remote.map(([start, end]) => ({
+      kind: "shard" as const,
+      weights: weights!,
+      data: batch.shard(start, end),
+    }));
+    const fromWorkers = Promise.allSettled(messages.map((message, i) => this.workers[i].request(message)));
     let local: ShardResult;
     try {
-      local = shardGradients(this.model, this.lossName, shardOf(x, y, ...ranges[0]));
+      local = shardGradients(this.model, this.lossName, batch.shard(...ranges[0]));
     } finally {
       await fromWorkers;
     }
@@ -258,7 +286,7 @@ export class ShardedSteps {
       results.push(reply.value.result);
     }
     for (const range of ranges.slice(1 + this.workers.length)) {
-      results.push(shardGradients(this.model, this.lossName, shardOf(x, y, ...range)));
+      results.push(shardGradients(this.model, this.lossName, batch.shard(...range)));
     }
     const combined = combine(results, ranges.map(([start, end]) => end - start));
     this.apply(combined.gradients, optimizer);

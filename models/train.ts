@@ -70,30 +70,34 @@ export async function trainModel(
   if (y.shape[0] !== sampleCount) {
     throw new Error(`trainModel: x has ${sampleCount} rows but y has ${y.shape[0]}`);
   }
-  const learningRateAt = asSchedule(options.learningRate ?? DEFAULT_LEARNING_RATE);
-  const optimizer = tf.train.adam(learningRateAt(1));
-  const lossName = options.loss ?? defaultLoss(y);
-  model.compile({ optimizer, loss: lossName, metrics: ["accuracy"] });
   if (options.forward && (options.shards ?? 1) > 1) {
     throw new Error("trainModel: `forward` and `shards` cannot be combined");
   }
-  const sharded = (options.shards ?? 1) > 1
-    ? await ShardedSteps.open(model, lossName, { shards: options.shards!, workers: options.workers })
-    : undefined;
-  const step = sharded
-    ? (xb: Tensor, yb: Tensor) => sharded.step(xb, yb, optimizer)
-    : batchStep(model, optimizer, lossName, options.forward);
-
+  const rowsOf = hostRows(x, y);
+  const learningRateAt = asSchedule(options.learningRate ?? DEFAULT_LEARNING_RATE);
   const task = options.task ?? "train";
   const batchesPerEpoch = Math.ceil(sampleCount / options.batchSize);
   const totalBatches = batchesPerEpoch * options.epochs;
   const rng = createRng(deriveSeed(options.seed, "shuffle"));
-  const started = performance.now();
   const logs: EpochLog[] = [];
   let best: { score: number; weights: Tensor[] } | undefined;
-  const rowsOf = hostRows(x, y);
+  let sharded: ShardedSteps | undefined;
+  const optimizer = tf.train.adam(learningRateAt(1));
+  const lossName = options.loss ?? defaultLoss(y);
 
   try {
+    model.compile({ optimizer, loss: lossName, metrics: ["accuracy"] });
+    if ((options.shards ?? 1) > 1) {
+      sharded = await ShardedSteps.open(model, lossName, {
+        shards: options.shards!,
+        workers: options.workers,
+      });
+    }
+    const steps = sharded;
+    const step = steps
+      ? (xb: Tensor, yb: Tensor) => steps.step(xb, yb, optimizer)
+      : batchStep(model, optimizer, lossName, options.forward);
+    const started = performance.now();
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const epochStarted = performance.now();
       const learningRate = learningRateAt(epoch);
@@ -224,6 +228,7 @@ export function batchStep(
   forward?: (x: Tensor) => Tensor,
 ): (xb: Tensor, yb: Tensor) => Promise<[number, number]> {
   if (!forward) return (xb, yb) => trainOnBatch(model, xb, yb);
+  if (model.losses.length > 0) throw new Error("a `forward` step does not support regularisation losses");
   const variables = model.trainableWeights.map((weight) => weight.read() as ReturnType<typeof tf.variable>);
   const lossOf = LOSSES[lossName];
   const accuracyOf = ACCURACIES[lossName];

@@ -7,7 +7,6 @@ import { matMulWithoutTransposes } from "./mat_mul.ts";
 import { maxPoolGradOnHost } from "./max_pool_grad.ts";
 import { sharedIdentity } from "./identity.ts";
 import { leadingAxesCount, sumLeadingAxes } from "./sum_leading_axes.ts";
-import { tanhViaSigmoid } from "./tanh.ts";
 import { sliceFromStorage, splitFromStorage } from "./slice.ts";
 
 type KernelConfig = tfCore.KernelConfig;
@@ -21,7 +20,6 @@ export const FAST_KERNELS = [
   "MaxPoolGrad",
   "Identity",
   "Sum",
-  "Tanh",
   "Slice",
   "SplitV",
 ] as const;
@@ -108,14 +106,6 @@ const PATCHES: Record<FastKernel, Patch> = {
       const leading = x.dtype === "float32" ? leadingAxesCount(axis, x.shape.length) : 0;
       if (leading === 0) return required(original, "Sum")(args);
       return sumLeadingAxes(backendOf(args), backendName, x, leading, keepDims);
-    },
-  },
-  Tanh: {
-    backends: ["wasm"],
-    make: (backendName, original) => (args) => {
-      const { x } = args.inputs as { x: TensorInfo };
-      if (x.dtype !== "float32") return required(original, "Tanh")(args);
-      return tanhViaSigmoid(backendOf(args), backendName, x);
     },
   },
   Slice: {

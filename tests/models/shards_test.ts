@@ -98,3 +98,19 @@ Deno.test("a failing shard stops the step with its error and leaves no request p
     model.dispose();
   }
 });
+
+Deno.test("sharded training refuses layers whose training differs from thread to thread", async () => {
+  await useBackend("cpu");
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [3], units: 4 }),
+      tf.layers.dropout({ rate: 0.5 }),
+      tf.layers.dense({ units: 3, activation: "softmax" }),
+    ],
+  });
+  await assert.rejects(
+    () => ShardedSteps.open(model, "categoricalCrossentropy", { shards: 2, workers: 0 }),
+    /does not support Dropout layers/,
+  );
+  model.dispose();
+});
