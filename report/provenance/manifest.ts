@@ -71,7 +71,7 @@ export interface ManifestValue {
   /** Position among the chapter's inline expressions, from 0. */
   index: number;
   line: number;
-  /** The expression as written between `${` and `}`. */
+  /** The expression as written between `${` and `}` (a claim: `? condition`). */
   source: string;
   /** The value as the reader sees it (plain text). */
   value: string;
@@ -155,7 +155,7 @@ function chapterEntry(source: ManifestSource, numbers: ReadonlyMap<string, numbe
   const values: ManifestValue[] = chapter.inlines.map((inline, index) => ({
     index,
     line: inline.location.line,
-    source: inline.source,
+    source: inline.claim ? `? ${inline.claim.condition}` : inline.source,
     value: texts[index],
     sentence: sentenceAt(inline.location.line, inline.location.column, inline.claim !== undefined),
     block: last,

@@ -158,6 +158,23 @@ Deno.test("diff: a prose edit is prose, not a changed value", async () => {
   }
 });
 
+Deno.test("diff: a checked claim is named as written, not by its generated expression", async () => {
+  const claimed = (condition: string) =>
+    DATA_CHAPTER.replace("their total is ${total}.", `their total is \${total}.\${? ${condition}}`);
+  const project = await scratch({ "10-data.md": claimed("total > 5"), "data.csv": "1,2,3\n" });
+  try {
+    await build(project);
+    const old = await snapshot(project, "old");
+    await write(project, { "10-data.md": claimed("total < 10") });
+    await build(project);
+    const [chapter] =
+      compareReports(await loadBuiltReport(old), await loadBuiltReport(project.outDir)).chapters;
+    assert.deepEqual(chapter.values.map((value) => value.source).sort(), ["? total < 10", "? total > 5"]);
+  } finally {
+    await Deno.remove(project.dir, { recursive: true });
+  }
+});
+
 Deno.test("diff: bad input is one error line and exit code 2", async () => {
   const project = await scratch({});
   try {
