@@ -7,7 +7,7 @@
  * many workers there were.
  */
 import { type LayersModel, type Tensor, tf, type tfCore } from "./tf.ts";
-import { ACCURACIES, LOSSES, type LossName } from "./losses.ts";
+import { type LossName, meanLossAndAccuracy } from "./losses.ts";
 
 type Variable = ReturnType<typeof tf.variable>;
 type HostArray = Float32Array | Int32Array;
@@ -42,16 +42,14 @@ export type FromWorker =
 /** One shard's mean loss, accuracy and gradients through the model's own forward pass. */
 export function shardGradients(model: LayersModel, lossName: LossName, data: ShardData): ShardResult {
   const variables = model.trainableWeights.map((weight) => weight.read() as Variable);
-  const lossOf = LOSSES[lossName];
-  const accuracyOf = ACCURACIES[lossName];
   const x = tf.tensor(data.x, data.xShape, data.xDtype);
   const y = tf.tensor(data.y, data.yShape, data.yDtype);
   try {
     let accuracy = Number.NaN;
     const { value, grads } = tf.variableGrads(() => {
-      const predicted = model.apply(x, { training: true }) as Tensor;
-      if (accuracyOf) accuracy = tf.tidy(() => tf.mean(accuracyOf(y, predicted)).dataSync()[0]);
-      return tf.mean(lossOf(y, predicted)) as ReturnType<typeof tf.scalar>;
+      const step = meanLossAndAccuracy(lossName, y, model.apply(x, { training: true }) as Tensor);
+      accuracy = step.accuracy;
+      return step.loss;
     }, variables);
     const gradients = new Float32Array(variables.reduce((sum, variable) => sum + variable.size, 0));
     let offset = 0;

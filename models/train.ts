@@ -2,7 +2,7 @@
 import { type LayersModel, type Tensor, tf, type tfCore } from "./tf.ts";
 import { createRng, deriveSeed, permutation } from "./seed.ts";
 import { progress } from "../report/progress.ts";
-import { ACCURACIES, LOSSES, type LossName } from "./losses.ts";
+import { type LossName, meanLossAndAccuracy } from "./losses.ts";
 import { ShardedSteps } from "./shards.ts";
 
 export interface EpochLog {
@@ -230,22 +230,20 @@ export function batchStep(
   if (!forward) return (xb, yb) => trainOnBatch(model, xb, yb);
   if (model.losses.length > 0) throw new Error("a `forward` step does not support regularisation losses");
   const variables = model.trainableWeights.map((weight) => weight.read() as ReturnType<typeof tf.variable>);
-  const lossOf = LOSSES[lossName];
-  const accuracyOf = ACCURACIES[lossName];
   return (xb: Tensor, yb: Tensor): Promise<[number, number]> => {
-    let accuracy: Tensor | undefined;
+    let accuracy = Number.NaN;
     const loss = optimizer.minimize(
       () => {
-        const predicted = forward(xb);
-        if (accuracyOf) accuracy = tf.keep(tf.mean(accuracyOf(yb, predicted)));
-        return tf.mean(lossOf(yb, predicted)) as ReturnType<typeof tf.scalar>;
+        const step = meanLossAndAccuracy(lossName, yb, forward(xb));
+        accuracy = step.accuracy;
+        return step.loss;
       },
       true,
       variables,
-    );
-    const values: [number, number] = [loss!.dataSync()[0], accuracy ? accuracy.dataSync()[0] : Number.NaN];
-    tf.dispose([loss!, accuracy!].filter((t) => t !== undefined));
-    return Promise.resolve(values);
+    )!;
+    const value = loss.dataSync()[0];
+    loss.dispose();
+    return Promise.resolve([value, accuracy]);
   };
 }
 
