@@ -141,12 +141,12 @@ export function shardRanges(rows: number, shards: number): [number, number][] {
 /** Σ rows_s / n · g_s in shard order: the batch mean of per-shard means. */
 export function combine(results: readonly ShardResult[], rows: readonly number[]): ShardResult {
   const total = rows.reduce((sum, count) => sum + count, 0);
-  const gradients = new Float32Array(results[0].gradients.length);
+  const weights = rows.map((count) => count / total);
+  const parts = results.map((result) => result.gradients);
+  const gradients = new Float32Array(parts[0].length);
   for (let i = 0; i < gradients.length; i++) {
     let sum = 0;
-    for (let shard = 0; shard < results.length; shard++) {
-      sum += (rows[shard] / total) * results[shard].gradients[i];
-    }
+    for (let shard = 0; shard < parts.length; shard++) sum += weights[shard] * parts[shard][i];
     gradients[i] = sum;
   }
   const mean = (pick: (result: ShardResult) => number) =>

@@ -53,10 +53,6 @@ export class KernelCalls {
     return this.run("Transpose", { x }, { perm });
   }
 
-  reverse(x: TensorInfo, dims: number[]): TensorInfo {
-    return this.run("Reverse", { x }, { dims });
-  }
-
   pad(x: TensorInfo, paddings: [number, number][]): TensorInfo {
     return this.run("PadV2", { x }, { paddings, constantValue: 0 });
   }

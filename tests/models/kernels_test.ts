@@ -15,6 +15,7 @@ import {
   splitAdjust,
 } from "../../models/kernels/conv_geometry.ts";
 import { leadingAxesCount } from "../../models/kernels/sum_leading_axes.ts";
+import { flipFilter } from "../../models/kernels/conv2d_backprop_input.ts";
 
 type Shape4 = [number, number, number, number];
 type Pad = "same" | "valid" | number;
@@ -390,4 +391,15 @@ Deno.test("leading axes are recognised in any order and only as a strict prefix"
   assert.equal(leadingAxesCount([0, 2], 3), 0);
   assert.equal(leadingAxesCount(-1, 2), 0);
   assert.equal(leadingAxesCount([0, 1], 2), 0);
+});
+
+Deno.test("flipFilter reverses both spatial axes and swaps the channel axes, as reverse then transpose would", () => {
+  const shape: Shape4 = [3, 2, 4, 5];
+  const filter = random(shape, 31);
+  const out = new Float32Array(filter.values.length);
+  flipFilter(filter.values, shape, out);
+  const expected = tf.tidy(() =>
+    tf.transpose(tf.reverse(tf.tensor4d(filter.values, shape), [0, 1]), [0, 1, 3, 2]).dataSync()
+  );
+  assert.deepEqual(Array.from(out), Array.from(expected));
 });
