@@ -44,6 +44,7 @@ const torch = (cnn: number, lstm: number): PytorchResult => ({
   available: true,
   torch: "1.13.1",
   threads: 1,
+  cnnBatch: 64,
   cnnTrain: { samplesPerSecond: cnn, samplesPerCpuSecond: cnn, steps: 10 },
   lstmTrain: { samplesPerSecond: lstm, samplesPerCpuSecond: lstm, steps: 10 },
 });

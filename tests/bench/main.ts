@@ -16,6 +16,7 @@ import { benchRebuild, type RebuildTimings } from "./rebuild.ts";
 import { measurePytorch } from "./pytorch.ts";
 import { CNN_PROFILES } from "../../models/cnn.ts";
 import { benchCold, type ColdBuild } from "./cold.ts";
+import { TRAIN_BATCH } from "./workloads.ts";
 
 const projectRoot = new URL("../../", import.meta.url);
 
@@ -97,14 +98,14 @@ async function main(): Promise<void> {
   }
   console.error("measuring PyTorch (same run, one thread)…");
   const threads = Math.max(1, ...results.map((result) => result.threads));
-  const pytorch = await measurePytorch(threads, Number(seconds));
+  const pytorch = await measurePytorch(threads, Number(seconds), TRAIN_BATCH);
   if (!pytorch.available) console.error(`PyTorch not measured: ${pytorch.reason}`);
   console.log(formatTable(results, "samplesPerSecond", pytorch));
   console.log(`\n${formatTable(results, "samplesPerCpuSecond", pytorch)}`);
   const workerThreads = Math.min(CNN_PROFILES.full.shards, navigator.hardwareConcurrency ?? 1);
   if (workerThreads > 1 && results.some((result) => result.throughput["cnn-train-sharded"])) {
     console.error(`measuring PyTorch on ${workerThreads} threads…`);
-    const several = await measurePytorch(workerThreads, Number(seconds));
+    const several = await measurePytorch(workerThreads, Number(seconds), CNN_PROFILES.full.batchSize);
     console.log("");
     for (const metric of ["samplesPerSecond", "samplesPerCpuSecond"] as const) {
       for (const line of formatSharded(results, metric, several)) console.log(line);

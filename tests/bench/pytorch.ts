@@ -9,7 +9,14 @@ export interface PytorchRate {
 }
 
 export type PytorchResult =
-  | { available: true; torch: string; threads: number; cnnTrain: PytorchRate; lstmTrain: PytorchRate }
+  | {
+    available: true;
+    torch: string;
+    threads: number;
+    cnnBatch: number;
+    cnnTrain: PytorchRate;
+    lstmTrain: PytorchRate;
+  }
   | { available: false; reason: string };
 
 const SCRIPT = fileURLToPath(new URL("./pytorch_reference.py", import.meta.url));
@@ -21,20 +28,30 @@ function pythons(): string[] {
   return chosen ? [chosen] : ["/usr/bin/python3", "python3"];
 }
 
-export async function measurePytorch(threads: number, seconds: number): Promise<PytorchResult> {
+/** PyTorch's training rates on `threads` threads, the CNN at `cnnBatch` (the LSTM at its full profile's batch). */
+export async function measurePytorch(
+  threads: number,
+  seconds: number,
+  cnnBatch: number,
+): Promise<PytorchResult> {
   let last: PytorchResult = { available: false, reason: "no python3 found" };
   for (const python of pythons()) {
-    last = await measureWith(python, threads, seconds);
+    last = await measureWith(python, threads, seconds, cnnBatch);
     if (last.available) return last;
   }
   return last;
 }
 
-async function measureWith(python: string, threads: number, seconds: number): Promise<PytorchResult> {
+async function measureWith(
+  python: string,
+  threads: number,
+  seconds: number,
+  cnnBatch: number,
+): Promise<PytorchResult> {
   let output: Deno.CommandOutput;
   try {
     output = await new Deno.Command(python, {
-      args: [SCRIPT, String(threads), String(seconds)],
+      args: [SCRIPT, String(threads), String(seconds), String(cnnBatch)],
       env: { OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
       stdout: "piped",
       stderr: "piped",

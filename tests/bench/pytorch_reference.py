@@ -1,7 +1,8 @@
 """PyTorch training throughput for the bench, measured in the same run: the SimpleCNN and the LSTM counter
 with the architectures, batch size and optimiser of the TypeScript workloads (tests/bench/workloads.ts).
 
-Usage: python3 pytorch_reference.py THREADS SECONDS. Prints one JSON line; exits 3 when torch is missing.
+Usage: python3 pytorch_reference.py THREADS SECONDS [CNN_BATCH]. Prints one JSON line; exits 3 when torch is
+missing.
 """
 import json
 import os
@@ -11,6 +12,7 @@ import time
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 5.0
+cnn_batch = int(sys.argv[3]) if len(sys.argv) > 3 else 64
 os.environ.setdefault("OMP_NUM_THREADS", str(threads))
 try:
     import torch
@@ -21,7 +23,6 @@ except ImportError as missing:
 
 torch.set_num_threads(threads)
 torch.manual_seed(1)
-BATCH = 64
 # The LSTM trains at the batch size of its full profile (models/lstm.ts), as the TypeScript workload does.
 LSTM_BATCH = 32
 
@@ -70,7 +71,7 @@ def throughput(model, x, y, loss_fn):
 
 
 cnn = throughput(
-    simple_cnn(), torch.rand(BATCH, 1, 28, 28), torch.randint(0, 10, (BATCH,)), nn.CrossEntropyLoss()
+    simple_cnn(), torch.rand(cnn_batch, 1, 28, 28), torch.randint(0, 10, (cnn_batch,)), nn.CrossEntropyLoss()
 )
 bits = (torch.rand(LSTM_BATCH, 20, 1) > 0.5).float()
 lstm = throughput(
@@ -80,6 +81,7 @@ print(json.dumps({
     "available": True,
     "torch": torch.__version__,
     "threads": threads,
+    "cnnBatch": cnn_batch,
     "cnnTrain": cnn,
     "lstmTrain": lstm,
     "peakRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -103,12 +103,14 @@ export function formatSharded(results: BackendResult[], metric: Rate, pytorch: P
     const mine = r.throughput["cnn-train-sharded"]?.[metric];
     if (mine === undefined) return [];
     const theirs = pytorch.available
-      ? `; PyTorch on ${pytorch.threads} threads ${rate(pytorch.cnnTrain[metric])}: ${
-        (mine / pytorch.cnnTrain[metric]).toFixed(2)
-      }×`
+      ? `; PyTorch on ${pytorch.threads} threads at batch ${pytorch.cnnBatch} ${
+        rate(pytorch.cnnTrain[metric])
+      }: ${(mine / pytorch.cnnTrain[metric]).toFixed(2)}×`
       : `; PyTorch not measured (${pytorch.reason})`;
     return [
-      `${r.backend}: CNN training in shards on worker threads ${rate(mine)} ${RATE_TITLES[metric]}${theirs}`,
+      `${r.backend}: CNN training at its full profile's batch in shards on worker threads ${rate(mine)} ${
+        RATE_TITLES[metric]
+      }${theirs}`,
     ];
   });
 }

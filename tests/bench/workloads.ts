@@ -93,11 +93,11 @@ export function cnnTraining(): Workload {
 export function cnnShardedTraining(): Workload {
   const model = buildSimpleCNN(DEFAULT_CNN_SEED);
   const optimizer = tf.train.adam(1e-3);
-  const data = mnistShaped(TRAIN_BATCH, 1);
+  const data = mnistShaped(CNN_PROFILES.full.batchSize, 1);
   let steps: Promise<ShardedSteps> | undefined;
   return {
     name: "cnn-train-sharded",
-    samplesPerStep: TRAIN_BATCH,
+    samplesPerStep: CNN_PROFILES.full.batchSize,
     step: async () => {
       steps ??= ShardedSteps.open(model, "categoricalCrossentropy", { shards: CNN_PROFILES.full.shards });
       return (await steps).step(data.x, data.y, optimizer);
