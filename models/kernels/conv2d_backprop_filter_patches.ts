@@ -19,9 +19,26 @@ export function patchExtractionFilter(fh: number, fw: number, channels: number, 
   for (let tap = 0; tap < depth; tap++) out[tap * depth + tap] = 1;
 }
 
+/** Rows transposed together, so that a block of the source stays in cache while its columns are written. */
+const TRANSPOSE_BLOCK = 256;
+
+/** `rows` × `cols` row-major `values` transposed into `out` (cols × rows). */
+export function transposeRows(values: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  for (let first = 0; first < rows; first += TRANSPOSE_BLOCK) {
+    const last = Math.min(rows, first + TRANSPOSE_BLOCK);
+    for (let col = 0; col < cols; col++) {
+      const base = col * rows;
+      for (let row = first, from = first * cols + col; row < last; row++, from += cols) {
+        out[base + row] = values[from];
+      }
+    }
+  }
+}
+
 /**
  * dW of an NHWC convolution with a shallow patch (first layers: one input channel): the forward geometry
- * extracts patches [N,H',W',fh·fw·C] with one Conv2D, and dW = patchesᵀ · dy as one matrix product.
+ * extracts patches [N,H',W',fh·fw·C] with one Conv2D, and dWᵀ = dyᵀ · patches is one matrix product whose
+ * right operand, the one the backend packs, is the narrow patch matrix rather than dy.
  */
 export function conv2dBackpropFilterViaPatches(
   backend: KernelBackend,
@@ -54,10 +71,18 @@ export function conv2dBackpropFilterViaPatches(
       dilations: [1, 1],
       pad: explicitPadding(rowsAdjust.pad, colsAdjust.pad),
     });
+    const dyT = calls.adopt(
+      arrays.output([1, outChannels, rows], (out) => transposeRows(arrays.read(dy), rows, outChannels, out)),
+    );
     const product = calls.run("BatchMatMul", {
-      a: calls.reshape(patches, [1, rows, depth]),
-      b: calls.reshape(dy, [1, rows, outChannels]),
-    }, { transposeA: true, transposeB: false });
-    return calls.reshape(product, [fh, fw, channels, outChannels]);
+      a: dyT,
+      b: calls.reshape(patches, [1, rows, depth]),
+    }, { transposeA: false, transposeB: false });
+    return calls.reshape(calls.transpose(calls.reshape(product, [outChannels, depth]), [1, 0]), [
+      fh,
+      fw,
+      channels,
+      outChannels,
+    ]);
   });
 }

@@ -16,6 +16,7 @@ import {
 } from "../../models/kernels/conv_geometry.ts";
 import { leadingAxesCount } from "../../models/kernels/sum_leading_axes.ts";
 import { flipFilter } from "../../models/kernels/conv2d_backprop_input.ts";
+import { transposeRows } from "../../models/kernels/conv2d_backprop_filter_patches.ts";
 
 type Shape4 = [number, number, number, number];
 type Pad = "same" | "valid" | number;
@@ -402,4 +403,15 @@ Deno.test("flipFilter reverses both spatial axes and swaps the channel axes, as 
     tf.transpose(tf.reverse(tf.tensor4d(filter.values, shape), [0, 1]), [0, 1, 3, 2]).dataSync()
   );
   assert.deepEqual(Array.from(out), Array.from(expected));
+});
+
+Deno.test("transposeRows transposes across its row blocks, including a partial last block", () => {
+  for (const [rows, cols] of [[300, 5], [256, 3], [7, 32]]) {
+    const values = Float32Array.from({ length: rows * cols }, (_, i) => i);
+    const out = new Float32Array(values.length);
+    transposeRows(values, rows, cols, out);
+    for (let row = 0; row < rows; row++) {
+      for (let col = 0; col < cols; col++) assert.equal(out[col * rows + row], values[row * cols + col]);
+    }
+  }
 });
