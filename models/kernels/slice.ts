@@ -2,6 +2,9 @@ import { tfCore } from "../tf.ts";
 import { hostArrays } from "./host_arrays.ts";
 import type { KernelBackend, TensorInfo } from "./kernel_calls.ts";
 
+/** Runs shorter than this are copied element by element (cheaper than a subarray view per run). */
+const SHORT_RUN = 64;
+
 /**
  * Slice of a float32 tensor copied run by run straight from the backend's storage. The wasm backend's own
  * Slice first copies the whole input out of its heap, so cutting a [rows, 4·units] gate matrix into four
@@ -28,13 +31,17 @@ export function sliceFromStorage(
       out.set(source.subarray(offset, offset + out.length));
       return;
     }
-    const run = size[rank - 1];
-    const index = new Array<number>(rank - 1).fill(0);
+    // A run is contiguous in the source: the innermost cut axis and every whole axis inside it.
+    let inner = rank - 1;
+    let run = size[inner];
+    while (inner > 0 && size[inner] === x.shape[inner]) run *= size[--inner];
+    const index = new Array<number>(inner).fill(0);
     for (let written = 0; written < out.length; written += run) {
-      let offset = begin[rank - 1];
-      for (let axis = 0; axis < rank - 1; axis++) offset += (begin[axis] + index[axis]) * strides[axis];
-      out.set(source.subarray(offset, offset + run), written);
-      for (let axis = rank - 2; axis >= 0; axis--) {
+      let offset = begin[inner] * (inner === rank - 1 ? 1 : strides[inner]);
+      for (let axis = 0; axis < inner; axis++) offset += (begin[axis] + index[axis]) * strides[axis];
+      if (run < SHORT_RUN) { for (let i = 0; i < run; i++) out[written + i] = source[offset + i]; }
+      else out.set(source.subarray(offset, offset + run), written);
+      for (let axis = inner - 1; axis >= 0; axis--) {
         if (++index[axis] < size[axis]) break;
         index[axis] = 0;
       }

@@ -164,6 +164,10 @@ function sliceCases(): KernelCase[] {
     { shape: [3, 4, 5], begin: [1, 0, 2], size: [2, 4, 3] },
     { shape: [2, 3, 4, 5], begin: [0, 1, 1, 1], size: [2, 2, 2, 3] },
     { shape: [7], begin: [2], size: [4] },
+    // Whole trailing axes join the run: one channel (runs of 27), two whole axes, a long run (640).
+    { shape: [3, 6, 6, 1], begin: [0, 0, 1, 0], size: [-1, -1, 5, -1] },
+    { shape: [4, 6, 5, 3], begin: [1, 2, 0, 0], size: [2, 3, 5, 3] },
+    { shape: [3, 10, 40, 2], begin: [0, 1, 0, 0], size: [3, 8, 40, 2] },
   ];
   return slices.map((c, i) => ({
     label: `slice ${c.shape.join("x")} from ${c.begin} size ${c.size}`,
