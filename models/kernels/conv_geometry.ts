@@ -67,3 +67,14 @@ export function axesOf(info: tfCore.backend_util.Conv2DInfo): { rows: AxisGeomet
     },
   };
 }
+
+/**
+ * dW along one axis with the roles swapped (stride 1): dy, padded by the returned amounts, correlated with x
+ * gives the filter's taps in reverse order. Null where a side would need cropping.
+ */
+export function swappedFilterGradientPadding(axis: AxisGeometry): AxisAdjust | null {
+  if (axis.stride !== 1) return null;
+  const before = axis.filter - 1 - axis.padBefore;
+  const after = axis.filter - 1 + axis.input - axis.output - before;
+  return before >= 0 && after >= 0 ? { before, after } : null;
+}

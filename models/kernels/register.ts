@@ -1,5 +1,5 @@
 import { tfCore } from "../tf.ts";
-import { conv2dBackpropFilterViaConv2D } from "./conv2d_backprop_filter.ts";
+import { conv2dBackpropFilterSwapped, conv2dBackpropFilterViaConv2D } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropFilterViaPatches, MAX_PATCH_DEPTH } from "./conv2d_backprop_filter_patches.ts";
 import { conv2dBackpropInputViaConv2D } from "./conv2d_backprop_input.ts";
 import type { KernelBackend, TensorInfo } from "./kernel_calls.ts";
@@ -61,10 +61,16 @@ const PATCHES: Record<FastKernel, Patch> = {
       if (!isChannelsLast(attrs)) return required(original, "NCHW Conv2DBackpropFilter")(args);
       const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
       const [fh, fw, channels] = attrs.filterShape;
-      const route = fh * fw * channels <= MAX_PATCH_DEPTH
-        ? conv2dBackpropFilterViaPatches
-        : conv2dBackpropFilterViaConv2D;
-      return route(backendOf(args), backendName, x, dy, attrs);
+      if (fh * fw * channels <= MAX_PATCH_DEPTH) {
+        return conv2dBackpropFilterViaPatches(backendOf(args), backendName, x, dy, attrs);
+      }
+      // The backend transposes and packs a convolution's filter operand on every call: x takes that role when it
+      // is the smaller (a layer with more output than input channels), dy otherwise.
+      const size = (info: TensorInfo) => info.shape.reduce((a, b) => a * b, 1);
+      const swapped = size(x) < size(dy)
+        ? conv2dBackpropFilterSwapped(backendOf(args), backendName, x, dy, attrs)
+        : null;
+      return swapped ?? conv2dBackpropFilterViaConv2D(backendOf(args), backendName, x, dy, attrs);
     },
   },
   BatchMatMul: {

@@ -69,6 +69,10 @@ function convCases(): KernelCase[] {
   geometries.push({ x: [2, 9, 11, 2], filter: [3, 2, 2, 3], strides: [2, 3], pad: "valid" });
   geometries.push({ x: [1, 6, 7, 2], filter: [3, 3, 2, 2], strides: [2, 1], pad: 1 });
   geometries.push({ x: [2, 7, 8, 1], filter: [3, 3, 1, 2], strides: [2, 1], pad: 1 });
+  // Deep patches and more output than input channels: dW with x as the filter operand (the swapped route).
+  geometries.push({ x: [2, 6, 7, 4], filter: [2, 3, 4, 6], strides: [1, 1], pad: "same" });
+  geometries.push({ x: [2, 8, 8, 3], filter: [3, 3, 3, 8], strides: [1, 1], pad: "valid" });
+  geometries.push({ x: [1, 6, 7, 3], filter: [3, 3, 3, 5], strides: [1, 1], pad: 1 });
   return geometries.flatMap((g, i): KernelCase[] => {
     const label = `x${g.x.join("x")} f${g.filter.join("x")} s${g.strides.join(",")} ${g.pad}`;
     const dy = random(convOutputShape(g.x, g.filter, g.strides, g.pad), 100 + i);
