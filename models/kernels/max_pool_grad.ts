@@ -58,9 +58,14 @@ export function isPlainTwoByTwo(info: PoolInfo): boolean {
     info.outWidth * 2 <= info.inWidth;
 }
 
-/** `maxPoolGradLoops` for `isPlainTwoByTwo` windows, with the four candidates unrolled. */
+/**
+ * `maxPoolGradLoops` for `isPlainTwoByTwo` windows, given the forward output `y` (each window's maximum):
+ * the first candidate equal to it takes dy, found without branches (compares and branches on random
+ * activations mispredict); a window whose maximum is NaN, −∞ or none of its values takes the general loop.
+ */
 export function maxPoolGradTwoByTwo(
   x: Float32Array,
+  y: Float32Array,
   dy: Float32Array,
   dx: Float32Array,
   info: PoolInfo,
@@ -77,22 +82,43 @@ export function maxPoolGradTwoByTwo(
           const p1 = p0 + channels;
           const p2 = p0 + rowStride;
           const p3 = p2 + channels;
-          const v0 = x[p0];
-          const v1 = x[p1];
-          const v2 = x[p2];
-          const v3 = x[p3];
-          let at = v0 > Number.NEGATIVE_INFINITY ? p0 : -1;
-          let best = at < 0 ? Number.NEGATIVE_INFINITY : v0;
-          at = v1 > best ? p1 : at;
-          best = v1 > best ? v1 : best;
-          at = v2 > best ? p2 : at;
-          best = v2 > best ? v2 : best;
-          at = v3 > best ? p3 : at;
-          if (at >= 0) dx[at] += dy[g];
+          const max = y[g];
+          const e0 = +(x[p0] === max);
+          const e1 = +(x[p1] === max) * (1 - e0);
+          const e2 = +(x[p2] === max) * (1 - e0 - e1);
+          const e3 = +(x[p3] === max) * (1 - e0 - e1 - e2);
+          if (!(max > Number.NEGATIVE_INFINITY) || e0 + e1 + e2 + e3 === 0) {
+            firstLargest(x, dy[g], dx, p0, p1, p2, p3);
+            continue;
+          }
+          // + 0 turns the −0 of a negative dy times 0 into the +0 the other positions hold.
+          const value = dy[g];
+          dx[p0] = value * e0 + 0;
+          dx[p1] = value * e1 + 0;
+          dx[p2] = value * e2 + 0;
+          dx[p3] = value * e3 + 0;
         }
       }
     }
   }
+}
+
+/** One window of `maxPoolGradLoops`: dy to the first strictly largest of four positions, if any. */
+function firstLargest(
+  x: Float32Array,
+  value: number,
+  dx: Float32Array,
+  ...positions: [number, number, number, number]
+): void {
+  let best = Number.NEGATIVE_INFINITY;
+  let at = -1;
+  for (const position of positions) {
+    if (x[position] > best) {
+      best = x[position];
+      at = position;
+    }
+  }
+  if (at >= 0) dx[at] += value;
 }
 
 export function maxPoolGradOnHost(
@@ -100,6 +126,7 @@ export function maxPoolGradOnHost(
   backendName: string,
   dy: TensorInfo,
   input: TensorInfo,
+  output: TensorInfo | undefined,
   attrs: tfCore.MaxPoolGradAttrs,
 ): TensorInfo {
   const info = tfCore.backend_util.computePool2DInfo(
@@ -111,6 +138,11 @@ export function maxPoolGradOnHost(
     attrs.dimRoundingMode,
   );
   const arrays = hostArrays(backend, backendName);
-  const loops = isPlainTwoByTwo(info) ? maxPoolGradTwoByTwo : maxPoolGradLoops;
-  return arrays.output(input.shape, (dx) => loops(arrays.read(input), arrays.read(dy), dx, info));
+  return arrays.output(input.shape, (dx) => {
+    if (isPlainTwoByTwo(info) && output !== undefined) {
+      maxPoolGradTwoByTwo(arrays.read(input), arrays.read(output), arrays.read(dy), dx, info);
+    } else {
+      maxPoolGradLoops(arrays.read(input), arrays.read(dy), dx, info);
+    }
+  });
 }

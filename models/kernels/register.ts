@@ -91,9 +91,9 @@ const PATCHES: Record<FastKernel, Patch> = {
   MaxPoolGrad: {
     backends: ["wasm", "cpu"],
     make: (backendName) => (args) => {
-      const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
+      const { dy, input, output } = args.inputs as { dy: TensorInfo; input: TensorInfo; output?: TensorInfo };
       const attrs = args.attrs as unknown as tfCore.MaxPoolGradAttrs;
-      return maxPoolGradOnHost(backendOf(args), backendName, dy, input, attrs);
+      return maxPoolGradOnHost(backendOf(args), backendName, dy, input, output, attrs);
     },
   },
   Identity: {

@@ -15,6 +15,7 @@ import {
   splitAdjust,
 } from "../../models/kernels/conv_geometry.ts";
 import { leadingAxesCount } from "../../models/kernels/sum_leading_axes.ts";
+import { maxPoolGradLoops, maxPoolGradTwoByTwo } from "../../models/kernels/max_pool_grad.ts";
 import { flipFilter } from "../../models/kernels/conv2d_backprop_input.ts";
 import { transposeRows } from "../../models/kernels/conv2d_backprop_filter_patches.ts";
 
@@ -421,5 +422,28 @@ Deno.test("transposeRows transposes across its row blocks, including a partial l
     for (let row = 0; row < rows; row++) {
       for (let col = 0; col < cols; col++) assert.equal(out[col * rows + row], values[row * cols + col]);
     }
+  }
+});
+
+Deno.test("the 2×2 MaxPoolGrad routes exactly as the general loop: ties, NaN, −∞ and a missing maximum", () => {
+  const info = tfCore.backend_util.computePool2DInfo([1, 2, 12, 1], 2, 2, 1, "valid");
+  const N = Number.NaN, I = Number.NEGATIVE_INFINITY;
+  // Six windows of [top-left, top-right, bottom-left, bottom-right], laid out as two rows of twelve.
+  const windows = [[0, 0, 0, 0], [1, 3, 3, 2], [N, 2, 2, 1], [I, I, I, I], [-0, 0, 0, -1], [5, N, 7, 7]];
+  const x = new Float32Array(24);
+  windows.forEach((w, k) => {
+    [x[2 * k], x[2 * k + 1], x[12 + 2 * k], x[13 + 2 * k]] = w;
+  });
+  const dy = Float32Array.from([-1.5, 2, -3, 4, -5, 6]);
+  const expected = new Float32Array(24);
+  maxPoolGradLoops(x, dy, expected, info);
+  // The forward maximum as a backend might give it: NaN propagated, or NaN ignored; and one that matches none.
+  for (const y of [[0, 3, N, I, 0, N], [0, 3, 2, I, 0, 7], [0, 3, 2, I, 0.5, 7]]) {
+    const out = new Float32Array(24);
+    maxPoolGradTwoByTwo(x, Float32Array.from(y), dy, out, info);
+    assert.deepEqual(
+      Array.from(out, (v) => Object.is(v, -0) ? "-0" : v),
+      Array.from(expected, (v) => Object.is(v, -0) ? "-0" : v),
+    );
   }
 });
