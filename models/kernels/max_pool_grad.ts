@@ -61,7 +61,8 @@ export function isPlainTwoByTwo(info: PoolInfo): boolean {
 /**
  * `maxPoolGradLoops` for `isPlainTwoByTwo` windows, given the forward output `y` (each window's maximum):
  * the first candidate equal to it takes dy, found without branches (compares and branches on random
- * activations mispredict); a window whose maximum is NaN, −∞ or none of its values takes the general loop.
+ * activations mispredict). A window with a value or dy that is not finite, or whose y is none of its
+ * values, takes the general loop; for finite values y, the forward maximum, is their largest.
  */
 export function maxPoolGradTwoByTwo(
   x: Float32Array,
@@ -83,16 +84,20 @@ export function maxPoolGradTwoByTwo(
           const p2 = p0 + rowStride;
           const p3 = p2 + channels;
           const max = y[g];
-          const e0 = +(x[p0] === max);
-          const e1 = +(x[p1] === max) * (1 - e0);
-          const e2 = +(x[p2] === max) * (1 - e0 - e1);
-          const e3 = +(x[p3] === max) * (1 - e0 - e1 - e2);
-          if (!(max > Number.NEGATIVE_INFINITY) || e0 + e1 + e2 + e3 === 0) {
-            firstLargest(x, dy[g], dx, p0, p1, p2, p3);
+          const value = dy[g];
+          const x0 = x[p0], x1 = x[p1], x2 = x[p2], x3 = x[p3];
+          const e0 = +(x0 === max);
+          const e1 = +(x1 === max) * (1 - e0);
+          const e2 = +(x2 === max) * (1 - e0 - e1);
+          const e3 = +(x3 === max) * (1 - e0 - e1 - e2);
+          // The general loop where a value or dy is not finite (a backend's MaxPool may pass over a NaN and stop
+          // short of the largest value, and NaN or ∞ times 0 would reach every position), or y is none of them.
+          const sum = x0 + x1 + x2 + x3 + value;
+          if (sum - sum !== 0 || e0 + e1 + e2 + e3 === 0) {
+            firstLargest(x, value, dx, p0, p1, p2, p3);
             continue;
           }
           // + 0 turns the −0 of a negative dy times 0 into the +0 the other positions hold.
-          const value = dy[g];
           dx[p0] = value * e0 + 0;
           dx[p1] = value * e1 + 0;
           dx[p2] = value * e2 + 0;

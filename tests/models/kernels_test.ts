@@ -13,6 +13,7 @@ import {
   filterGradientAdjust,
   inputGradientAdjust,
   splitAdjust,
+  swappedFilterGradientPadding,
 } from "../../models/kernels/conv_geometry.ts";
 import { leadingAxesCount } from "../../models/kernels/sum_leading_axes.ts";
 import { maxPoolGradLoops, maxPoolGradTwoByTwo } from "../../models/kernels/max_pool_grad.ts";
@@ -101,6 +102,8 @@ function maxPoolCases(): KernelCase[] {
     { x: [2, 7, 9, 2], size: 2, stride: 2, pad: "same" },
     { x: [1, 7, 7, 4], size: 3, stride: 1, pad: "same" },
     { x: [2, 9, 6, 1], size: 3, stride: 2, pad: "valid" },
+    // Odd sides under 2×2 windows: the last row and column take no gradient.
+    { x: [1, 7, 9, 2], size: 2, stride: 2, pad: "valid" },
   ];
   return pools.flatMap((p, i) =>
     [random, tied].map((make, j) => {
@@ -169,7 +172,8 @@ function sliceCases(): KernelCase[] {
     { shape: [3, 4, 5], begin: [1, 0, 2], size: [2, 4, 3] },
     { shape: [2, 3, 4, 5], begin: [0, 1, 1, 1], size: [2, 2, 2, 3] },
     { shape: [7], begin: [2], size: [4] },
-    // Whole trailing axes join the run: one channel (runs of 27), two whole axes, a long run (640).
+    // Whole trailing axes join the run: one channel (runs of 5, a row less one column), two whole axes, a
+    // long run (640).
     { shape: [3, 6, 6, 1], begin: [0, 0, 1, 0], size: [-1, -1, 5, -1] },
     { shape: [4, 6, 5, 3], begin: [1, 2, 0, 0], size: [2, 3, 5, 3] },
     { shape: [3, 10, 40, 2], begin: [0, 1, 0, 0], size: [3, 8, 40, 2] },
@@ -302,26 +306,38 @@ for (const backendName of ["cpu", "wasm"]) {
   Deno.test(`${backendName}: training-step gradients leak no tensor and no data id`, async () => {
     await withPatched(backendName, fastKernelsFor(backendName), () => {
       const backend = tf.backend();
-      const x = tf.randomUniform([2, 7, 6, 3], -1, 1, "float32", 1) as tfCore.Tensor4D;
-      const filter = tf.randomUniform([3, 3, 3, 4], -1, 1, "float32", 2) as tfCore.Tensor4D;
-      const dense = tf.randomUniform([8, 5], -1, 1, "float32", 3) as tfCore.Tensor2D;
+      // Every dW route: patches (one input channel), x as the filter operand (stride 1, more output channels),
+      // and the batch as the channel axis (stride 2); then 2×2 pooling and a dense layer.
+      const x = tf.randomUniform([2, 8, 8, 1], -1, 1, "float32", 1) as tfCore.Tensor4D;
+      const filters = ([[3, 3, 1, 4], [3, 3, 4, 8], [3, 3, 8, 4]] as Shape4[]).map((shape, i) =>
+        tf.randomUniform(shape, -1, 1, "float32", 2 + i) as tfCore.Tensor4D
+      );
+      const dense = tf.randomUniform([16, 5], -1, 1, "float32", 9) as tfCore.Tensor2D;
       const tensorsBefore = tf.memory().numTensors;
       const idsBefore = backend.numDataIds();
-      const loss = (a: tfCore.Tensor, b: tfCore.Tensor, w: tfCore.Tensor) => {
+      const loss = (
+        a: tfCore.Tensor,
+        f1: tfCore.Tensor,
+        f2: tfCore.Tensor,
+        f3: tfCore.Tensor,
+        w: tfCore.Tensor,
+      ) => {
+        const conv = (input: tfCore.Tensor, filter: tfCore.Tensor, stride: number) =>
+          tf.relu(tf.conv2d(input as tfCore.Tensor4D, filter as tfCore.Tensor4D, stride, "same"));
         const features = tf.maxPool(
-          tf.relu(tf.conv2d(a as tfCore.Tensor4D, b as tfCore.Tensor4D, 2, "same")),
+          conv(conv(conv(a, f1, 1), f2, 1), f3, 2) as tfCore.Tensor4D,
           2,
           2,
           "valid",
         );
-        return tf.sum(tf.matMul(tf.reshape(features, [2, 8]), w as tfCore.Tensor2D));
+        return tf.sum(tf.matMul(tf.reshape(features, [2, 16]), w as tfCore.Tensor2D));
       };
-      const grads = tf.grads(loss)([x, filter, dense]);
-      assert.equal(tf.memory().numTensors, tensorsBefore + 3, "only the three gradients remain");
+      const grads = tf.grads(loss)([x, ...filters, dense]);
+      assert.equal(tf.memory().numTensors, tensorsBefore + 5, "only the five gradients remain");
       tf.dispose(grads);
       assert.equal(tf.memory().numTensors, tensorsBefore);
       assert.equal(backend.numDataIds(), idsBefore);
-      tf.dispose([x, filter, dense]);
+      tf.dispose([x, ...filters, dense]);
     });
   });
 }
@@ -381,6 +397,14 @@ Deno.test("gradient geometry: padded lengths give back the input and filter leng
             filter,
             `dW ${JSON.stringify(axis)}`,
           );
+          const swapped = swappedFilterGradientPadding(axis);
+          if (stride === 1) {
+            // dy padded and correlated with the whole input gives one value per filter tap.
+            assert.ok(swapped !== null, `swapped dW ${JSON.stringify(axis)}`);
+            assert.equal(axis.output + swapped.before + swapped.after - input + 1, filter);
+          } else {
+            assert.equal(swapped, null);
+          }
           for (const adjust of [dx, dw]) {
             const { crop, pad: added } = splitAdjust(adjust);
             assert.ok(Math.min(crop.before, crop.after, added.before, added.after) >= 0);
@@ -429,21 +453,23 @@ Deno.test("the 2×2 MaxPoolGrad routes exactly as the general loop: ties, NaN, �
   const info = tfCore.backend_util.computePool2DInfo([1, 2, 12, 1], 2, 2, 1, "valid");
   const N = Number.NaN, I = Number.NEGATIVE_INFINITY;
   // Six windows of [top-left, top-right, bottom-left, bottom-right], laid out as two rows of twelve.
-  const windows = [[0, 0, 0, 0], [1, 3, 3, 2], [N, 2, 2, 1], [I, I, I, I], [-0, 0, 0, -1], [5, N, 7, 7]];
+  const windows = [[0, 0, 0, 0], [1, 3, 3, 2], [N, 2, 2, 1], [I, I, I, I], [-0, 0, 0, -1], [2, 9, 1, N]];
   const x = new Float32Array(24);
   windows.forEach((w, k) => {
     [x[2 * k], x[2 * k + 1], x[12 + 2 * k], x[13 + 2 * k]] = w;
   });
-  const dy = Float32Array.from([-1.5, 2, -3, 4, -5, 6]);
-  const expected = new Float32Array(24);
-  maxPoolGradLoops(x, dy, expected, info);
-  // The forward maximum as a backend might give it: NaN propagated, or NaN ignored; and one that matches none.
-  for (const y of [[0, 3, N, I, 0, N], [0, 3, 2, I, 0, 7], [0, 3, 2, I, 0.5, 7]]) {
-    const out = new Float32Array(24);
-    maxPoolGradTwoByTwo(x, Float32Array.from(y), dy, out, info);
-    assert.deepEqual(
-      Array.from(out, (v) => Object.is(v, -0) ? "-0" : v),
-      Array.from(expected, (v) => Object.is(v, -0) ? "-0" : v),
-    );
+  const shown = (values: Float32Array) => Array.from(values, (v) => Object.is(v, -0) ? "-0" : v);
+  // The forward maximum as a backend might give it: NaN propagated, NaN ignored, or (wasm's MaxPool on
+  // [2, 9, 1, NaN]) a value short of the window's largest; and one that matches none of its values.
+  const maxima = [[0, 3, N, I, 0, N], [0, 3, 2, I, 0, 9], [0, 3, 2, I, 0, 2], [0, 3, 2, I, 0.5, 9]];
+  // dy with finite values, and with NaN and ±∞ (which times 0 must not reach the other positions).
+  for (const dy of [[-1.5, 2, -3, 4, -5, 6], [N, 2, Infinity, 4, -Infinity, N]]) {
+    const expected = new Float32Array(24);
+    maxPoolGradLoops(x, Float32Array.from(dy), expected, info);
+    for (const y of maxima) {
+      const out = new Float32Array(24);
+      maxPoolGradTwoByTwo(x, Float32Array.from(y), Float32Array.from(dy), out, info);
+      assert.deepEqual(shown(out), shown(expected), `y = ${y}, dy = ${dy}`);
+    }
   }
 });
