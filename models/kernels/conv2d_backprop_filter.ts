@@ -1,5 +1,11 @@
-import { tfCore } from "../tf.ts";
-import { axesOf, filterGradientAdjust, splitAdjust, swappedFilterGradientPadding } from "./conv_geometry.ts";
+import type { tfCore } from "../tf.ts";
+import {
+  axesOf,
+  filterGradientAdjust,
+  filterGradientInfo,
+  splitAdjust,
+  swappedFilterGradientPadding,
+} from "./conv_geometry.ts";
 import { hostArrays } from "./host_arrays.ts";
 import { type KernelBackend, type TensorInfo, withKernelCalls } from "./kernel_calls.ts";
 import { cropSpatial, explicitPadding } from "./spatial.ts";
@@ -15,14 +21,7 @@ export function conv2dBackpropFilterViaConv2D(
   dy: TensorInfo,
   attrs: tfCore.Conv2DBackpropFilterAttrs,
 ): TensorInfo {
-  const info = tfCore.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
+  const info = filterGradientInfo(x.shape, attrs);
   const axes = axesOf(info);
   const rows = splitAdjust(filterGradientAdjust(axes.rows));
   const cols = splitAdjust(filterGradientAdjust(axes.cols));
@@ -61,7 +60,7 @@ export function reversedFilterFromSwapped(
  * dW of a stride-1 NHWC convolution with x as the filter: dy as [F,H',W',N] (padded) correlated with x as
  * [H,W,N,C] gives [F,fh,fw,C] with the taps reversed. The backend packs the filter operand of every
  * convolution it runs, so this route suits layers whose input is smaller than their output (C < F). Null
- * where the geometry does not allow it (strides, dilations, or padding that would need cropping).
+ * where the geometry does not allow it (strides, or padding that would need cropping).
  */
 export function conv2dBackpropFilterSwapped(
   backend: KernelBackend,
@@ -70,18 +69,11 @@ export function conv2dBackpropFilterSwapped(
   dy: TensorInfo,
   attrs: tfCore.Conv2DBackpropFilterAttrs,
 ): TensorInfo | null {
-  const info = tfCore.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
+  const info = filterGradientInfo(x.shape, attrs);
   const axes = axesOf(info);
   const rows = swappedFilterGradientPadding(axes.rows);
   const cols = swappedFilterGradientPadding(axes.cols);
-  if (rows === null || cols === null || info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
+  if (rows === null || cols === null) return null;
   const arrays = hostArrays(backend, backendName);
   return withKernelCalls(backend, backendName, (calls) => {
     const swapped = calls.conv2d(calls.transpose(dy, [3, 1, 2, 0]), calls.transpose(x, [1, 2, 0, 3]), {

@@ -1,5 +1,5 @@
-import { tfCore } from "../tf.ts";
-import { axesOf, type AxisGeometry, splitAdjust } from "./conv_geometry.ts";
+import type { tfCore } from "../tf.ts";
+import { axesOf, type AxisGeometry, filterGradientInfo, splitAdjust } from "./conv_geometry.ts";
 import { hostArrays } from "./host_arrays.ts";
 import { type KernelBackend, type TensorInfo, withKernelCalls } from "./kernel_calls.ts";
 import { cropSpatial, explicitPadding } from "./spatial.ts";
@@ -49,14 +49,7 @@ export function conv2dBackpropFilterViaPatches(
 ): TensorInfo {
   const [fh, fw, channels, outChannels] = attrs.filterShape;
   const depth = fh * fw * channels;
-  const info = tfCore.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
+  const info = filterGradientInfo(x.shape, attrs);
   const axes = axesOf(info);
   const rowsAdjust = forwardAdjust(axes.rows);
   const colsAdjust = forwardAdjust(axes.cols);

@@ -1,5 +1,5 @@
 /** Index arithmetic for expressing convolution gradients as forward convolutions (NHWC, no dilation). */
-import type { tfCore } from "../tf.ts";
+import { tfCore } from "../tf.ts";
 
 export interface AxisGeometry {
   /** Input length along this axis (H or W). */
@@ -77,4 +77,19 @@ export function swappedFilterGradientPadding(axis: AxisGeometry): AxisAdjust | n
   const before = axis.filter - 1 - axis.padBefore;
   const after = axis.filter - 1 + axis.input - axis.output - before;
   return before >= 0 && after >= 0 ? { before, after } : null;
+}
+
+/** The forward convolution's geometry for a dW kernel's arguments (NHWC, no dilation). */
+export function filterGradientInfo(
+  xShape: readonly number[],
+  attrs: tfCore.Conv2DBackpropFilterAttrs,
+): tfCore.backend_util.Conv2DInfo {
+  return tfCore.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
 }
